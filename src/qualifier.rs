@@ -1,0 +1,291 @@
+//! The qualifier: settings, and the rewrite from SQL text to SQL text.
+
+use std::borrow::Cow;
+
+use crate::error::{Error, Position};
+use crate::parse::{self, Parsed, Piece};
+use crate::pattern::{NameMatcher, Pattern};
+use crate::schema::Schema;
+use crate::splice::{self, Insertion, LineIndex};
+use crate::walk::{self, Site, SiteKind};
+
+/// The pattern used when none is given: Prisma's LiteLLM tables.
+pub const DEFAULT_PATTERN: &str = "LiteLLM_*";
+
+/// The longest SQL text accepted by default, in bytes.
+pub const DEFAULT_MAX_SQL_LEN: usize = 4 << 20;
+
+/// Stack bytes set aside per byte of SQL: dropping a parsed chain of
+/// `a+a+...` recurses once per term, and a term can be two bytes long.
+const STACK_PER_SQL_BYTE: usize = 128;
+const STACK_BASE: usize = 256 << 10;
+
+/// What to do with a statement the parser cannot read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Unparsable {
+    /// Fail with [`Error::Parse`], naming the line and column.
+    #[default]
+    Error,
+    /// Leave that statement exactly as it is and qualify the others. A
+    /// statement left alone still runs without a schema, so behind a pooler
+    /// it may fail with "relation does not exist" or, worse, read a table of
+    /// the same name in another schema.
+    PassThrough,
+}
+
+/// Puts a schema in front of unqualified table names in raw PostgreSQL.
+///
+/// Build one per process (it is cheap to share: `Send + Sync`) and call
+/// [`Qualifier::qualify`] on each raw SQL text before sending it.
+#[derive(Clone, Debug)]
+pub struct Qualifier {
+    schema: Option<Schema>,
+    matcher: NameMatcher,
+    unparsable: Unparsable,
+    max_sql_len: usize,
+}
+
+/// An unqualified name that [`Qualifier::qualify`] would qualify.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Unqualified {
+    /// The name's PostgreSQL identity (quoted names as written, unquoted
+    /// names in lower case).
+    pub name: String,
+    /// Where the name starts; for a name inside a string literal, where the
+    /// literal starts.
+    pub position: Position,
+}
+
+impl Qualifier {
+    /// A qualifier for `schema` with the default pattern `LiteLLM_*`.
+    pub fn new(schema: Schema) -> Qualifier {
+        Qualifier::builder().schema(schema).build()
+    }
+
+    /// A qualifier whose schema comes from `LITELLM_DB_SCHEMA` or
+    /// `DATABASE_URL` (see [`Schema::resolve`]); with neither, it leaves
+    /// all SQL as it is.
+    ///
+    /// # Errors
+    ///
+    /// As [`Schema::resolve`], e.g. for `DATABASE_URL=postgres://h/db?schema=`.
+    pub fn from_env() -> Result<Qualifier, Error> {
+        let mut builder = Qualifier::builder();
+        builder.schema = Schema::from_env()?;
+        Ok(builder.build())
+    }
+
+    /// Settings beyond the defaults.
+    pub fn builder() -> QualifierBuilder {
+        QualifierBuilder {
+            schema: None,
+            patterns: Vec::new(),
+            unparsable: Unparsable::default(),
+            max_sql_len: DEFAULT_MAX_SQL_LEN,
+        }
+    }
+
+    /// The schema names are qualified with, if any.
+    pub fn schema(&self) -> Option<&Schema> {
+        self.schema.as_ref()
+    }
+
+    /// `sql` with `"schema".` put in front of every unqualified name that
+    /// matches, and nothing else changed. Borrowed when there is nothing to
+    /// change or no schema.
+    ///
+    /// ```
+    /// use pgqualify::{Qualifier, Schema};
+    ///
+    /// let qualifier = Qualifier::new(Schema::new("litellm")?);
+    /// let sql = r#"SELECT v.* FROM "LiteLLM_VerificationToken" v -- by key
+    /// WHERE v.token = $1"#;
+    /// assert_eq!(
+    ///     qualifier.qualify(sql)?,
+    ///     r#"SELECT v.* FROM "litellm"."LiteLLM_VerificationToken" v -- by key
+    /// WHERE v.token = $1"#
+    /// );
+    /// # Ok::<(), pgqualify::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::Parse`] when the parser cannot read a statement
+    ///   (`SELEC 1`), unless [`Unparsable::PassThrough`] is set;
+    /// - [`Error::TooDeep`] for more than 50 nested levels;
+    /// - [`Error::TooLong`] past [`QualifierBuilder::max_sql_len`];
+    /// - [`Error::SchemaBreaksLiteral`] when a `regclass` literal is
+    ///   dollar-quoted with a tag the schema name contains.
+    pub fn qualify<'a>(&self, sql: &'a str) -> Result<Cow<'a, str>, Error> {
+        let Some(schema) = &self.schema else {
+            return Ok(Cow::Borrowed(sql));
+        };
+        let sites = self.sites(sql)?;
+        if sites.is_empty() {
+            return Ok(Cow::Borrowed(sql));
+        }
+        let insertions = insertions(sql, &sites, schema)?;
+        Ok(splice::apply(sql, insertions))
+    }
+
+    /// The names in `sql` that [`Qualifier::qualify`] would qualify, in
+    /// text order. Works without a schema.
+    ///
+    /// # Errors
+    ///
+    /// As [`Qualifier::qualify`].
+    pub fn unqualified(&self, sql: &str) -> Result<Vec<Unqualified>, Error> {
+        let mut sites = self.sites(sql)?;
+        sites.sort_by_key(|site| site.start);
+        sites.dedup_by_key(|site| site.start);
+        let found = sites.into_iter().map(|site| Unqualified {
+            name: site.identity,
+            position: site.start,
+        });
+        Ok(found.collect())
+    }
+
+    fn sites(&self, sql: &str) -> Result<Vec<Site>, Error> {
+        if sql.len() > self.max_sql_len {
+            return Err(Error::TooLong { len: sql.len(), limit: self.max_sql_len });
+        }
+        // Parse trees are dropped recursively: give the whole job a stack
+        // in proportion to the text, so no input can overflow the caller's.
+        let stack = STACK_BASE + sql.len() * STACK_PER_SQL_BYTE;
+        stacker::maybe_grow(stack, stack, || self.sites_unguarded(sql))
+    }
+
+    fn sites_unguarded(&self, sql: &str) -> Result<Vec<Site>, Error> {
+        match parse::parse(sql)? {
+            Parsed::Statements(statements) => Ok(walk::sites(&statements, &self.matcher)),
+            Parsed::Mixed(pieces) => {
+                let mut sites = Vec::new();
+                for piece in pieces {
+                    match piece {
+                        Piece::Statement(statements) => {
+                            sites.extend(walk::sites(&statements, &self.matcher));
+                        }
+                        Piece::Relations(names) => {
+                            sites.extend(walk::name_sites(&names, &self.matcher));
+                        }
+                        Piece::Unreadable(error) => match self.unparsable {
+                            Unparsable::Error => return Err(error),
+                            Unparsable::PassThrough => {}
+                        },
+                    }
+                }
+                Ok(sites)
+            }
+        }
+    }
+}
+
+/// The text to insert for each site, checked against the source so that a
+/// misplaced span can never corrupt the SQL.
+fn insertions(sql: &str, sites: &[Site], schema: &Schema) -> Result<Vec<Insertion>, Error> {
+    let index = LineIndex::new(sql);
+    let prefix = format!("{}.", schema.quoted());
+    sites.iter().map(|site| insertion(sql, &index, site, &prefix)).collect()
+}
+
+fn insertion(sql: &str, index: &LineIndex<'_>, site: &Site, prefix: &str) -> Result<Insertion, Error> {
+    let not_found = || Error::NameNotFound { name: site.identity.clone(), position: site.start };
+    let offset = index.offset(site.start).ok_or_else(not_found)?;
+    let at = &sql[offset..];
+    match &site.kind {
+        SiteKind::Name { source } => {
+            let found = at.starts_with(source.as_str());
+            found.then(|| Insertion { offset, text: prefix.to_owned() }).ok_or_else(not_found)
+        }
+        SiteKind::Literal { form, leading } => {
+            let opening = form.opening();
+            let opens = at.get(..opening.len()).is_some_and(|o| o.eq_ignore_ascii_case(opening));
+            if !opens {
+                return Err(not_found());
+            }
+            // The whitespace before the name must be written as itself, not
+            // as escapes, for the byte count to hold in the source.
+            let body = &at[opening.len()..];
+            let plain = body.get(..*leading).is_some_and(|ws| ws.trim().is_empty())
+                && !body[*leading..].starts_with('\\');
+            if !plain {
+                return Err(not_found());
+            }
+            let position = site.start;
+            let text = form.escape(prefix).ok_or(Error::SchemaBreaksLiteral { position })?;
+            Ok(Insertion { offset: offset + opening.len() + leading, text })
+        }
+    }
+}
+
+/// Settings for a [`Qualifier`]; start from [`Qualifier::builder`].
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct QualifierBuilder {
+    schema: Option<Schema>,
+    patterns: Vec<Pattern>,
+    unparsable: Unparsable,
+    max_sql_len: usize,
+}
+
+impl QualifierBuilder {
+    /// The schema to qualify with. Without one, SQL is left as it is.
+    pub fn schema(mut self, schema: Schema) -> QualifierBuilder {
+        self.schema = Some(schema);
+        self
+    }
+
+    /// The table name patterns, replacing the default `LiteLLM_*`.
+    ///
+    /// A pattern is matched against a name's PostgreSQL identity, case
+    /// included: `"LiteLLM_X"` is `LiteLLM_X`, unquoted `LiteLLM_X` is
+    /// `litellm_x`. `*` matches any run of characters and `?` one
+    /// character. A pattern of wildcards alone (`*`) matches every relation
+    /// in relation positions of the grammar, but not type names or string
+    /// literals, which need a pattern with a literal part or an exact name.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidPattern`] for an empty pattern.
+    pub fn patterns<I, S>(mut self, patterns: I) -> Result<QualifierBuilder, Error>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let patterns = patterns.into_iter().map(|p| Pattern::new(p.as_ref()));
+        self.patterns = patterns.collect::<Result<_, _>>()?;
+        Ok(self)
+    }
+
+    /// What to do with statements the parser cannot read; by default
+    /// [`Unparsable::Error`].
+    pub fn unparsable(mut self, unparsable: Unparsable) -> QualifierBuilder {
+        self.unparsable = unparsable;
+        self
+    }
+
+    /// The longest SQL text accepted, in bytes; by default
+    /// [`DEFAULT_MAX_SQL_LEN`] (4 MiB). Longer text fails with
+    /// [`Error::TooLong`].
+    pub fn max_sql_len(mut self, bytes: usize) -> QualifierBuilder {
+        self.max_sql_len = bytes;
+        self
+    }
+
+    /// The qualifier.
+    pub fn build(self) -> Qualifier {
+        let patterns = if self.patterns.is_empty() {
+            vec![Pattern::new(DEFAULT_PATTERN).expect("the default pattern is not empty")]
+        } else {
+            self.patterns
+        };
+        Qualifier {
+            schema: self.schema,
+            matcher: NameMatcher::new(patterns),
+            unparsable: self.unparsable,
+            max_sql_len: self.max_sql_len,
+        }
+    }
+}
