@@ -1,4 +1,67 @@
-//! pgqualify
+//! Schema-qualifies table names in raw PostgreSQL, so that SQL written for
+//! a `search_path` keeps working where no `search_path` holds.
+//!
+//! Prisma-style data layers keep their tables in a schema of their own
+//! (`DATABASE_URL=...?schema=litellm`) and rely on a per-session
+//! `search_path`. Behind PgBouncer in transaction mode, or a hosted pooler
+//! that resets the session on every checkout, raw SQL such as
+//! `SELECT * FROM "LiteLLM_VerificationToken"` then fails with
+//! `relation "LiteLLM_VerificationToken" does not exist`. A [`Qualifier`]
+//! rewrites the text right before it is sent: every unqualified name that
+//! matches its patterns gets the schema in front, and nothing else changes.
+//!
+//! ```
+//! use pgqualify::{Qualifier, Schema};
+//!
+//! let qualifier = Qualifier::new(Schema::new("litellm")?);
+//! let sql = r#"
+//!     WITH team AS (SELECT * FROM "LiteLLM_TeamTable" WHERE team_id = $1)
+//!     SELECT k.token, team.team_alias  -- "LiteLLM_" in a comment stays
+//!     FROM "LiteLLM_VerificationToken" AS k JOIN team USING (team_id)"#;
+//! let expected = r#"
+//!     WITH team AS (SELECT * FROM "litellm"."LiteLLM_TeamTable" WHERE team_id = $1)
+//!     SELECT k.token, team.team_alias  -- "LiteLLM_" in a comment stays
+//!     FROM "litellm"."LiteLLM_VerificationToken" AS k JOIN team USING (team_id)"#;
+//! assert_eq!(qualifier.qualify(sql)?, expected);
+//!
+//! // Already qualified, or nothing to do: the input comes back borrowed.
+//! assert!(matches!(qualifier.qualify(expected)?, std::borrow::Cow::Borrowed(_)));
+//! # Ok::<(), pgqualify::Error>(())
+//! ```
+//!
+//! In a service, build the qualifier once from the environment:
+//! [`Qualifier::from_env`] takes the schema from `LITELLM_DB_SCHEMA`, else
+//! from `DATABASE_URL`'s `schema` parameter, and without either leaves all
+//! SQL untouched.
+//!
+//! # What is qualified
+//!
+//! A one-part name whose PostgreSQL identity matches a pattern (quoted
+//! names as written; unquoted names fold to lower case, so unquoted
+//! `LiteLLM_X` is `litellm_x` and does not match `LiteLLM_*`), in every
+//! position where PostgreSQL looks a relation up through `search_path`:
+//! FROM and JOIN items, subqueries, CTE bodies, set operations, the targets
+//! of INSERT, UPDATE, DELETE, MERGE and SELECT INTO, and the relations of
+//! DDL and maintenance statements (CREATE/ALTER/DROP TABLE, VIEW, INDEX ON,
+//! TRIGGER ON, POLICY ON, REFERENCES, LIKE, INHERITS, TRUNCATE, LOCK, COPY,
+//! VACUUM, ANALYZE, CLUSTER, REINDEX, GRANT, COMMENT ON, ...). With a
+//! pattern that has a literal part, also the names PostgreSQL resolves at
+//! run time: string literals read as `regclass` (`'"LiteLLM_X"'::regclass`,
+//! `to_regclass('...')`, `pg_total_relation_size('...')`), where the
+//! schema goes inside the literal, and a table's row type used as a type
+//! (`NULL::"LiteLLM_X"`).
+//!
+//! Never touched: names that are already qualified, references to a CTE in
+//! scope (by PostgreSQL's scoping rules), aliases, column and whole-row
+//! references, `FOR UPDATE OF`, index and constraint names, `RENAME TO`
+//! targets, string data and comments.
+//!
+//! # Scope of this crate
+//!
+//! Matching is syntactic: no catalog is consulted. The README lists the
+//! statements the parser cannot read; by default they are an error with a
+//! line and column ([`Unparsable`] chooses otherwise).
+
 mod error;
 mod literal;
 mod maintenance;
@@ -8,6 +71,9 @@ mod qualifier;
 mod schema;
 mod splice;
 mod walk;
+
 pub use error::{Error, Position, SchemaOrigin};
-pub use qualifier::{Qualifier, QualifierBuilder, Unparsable, Unqualified, DEFAULT_MAX_SQL_LEN, DEFAULT_PATTERN};
+pub use qualifier::{
+    Qualifier, QualifierBuilder, Unparsable, Unqualified, DEFAULT_MAX_SQL_LEN, DEFAULT_PATTERN,
+};
 pub use schema::Schema;

@@ -23,16 +23,6 @@ impl Pattern {
         Ok(Pattern { text: text.to_owned(), has_literal })
     }
 
-    pub(crate) fn text(&self) -> &str {
-        &self.text
-    }
-
-    /// The characters before the first wildcard, if there are any.
-    pub(crate) fn literal_prefix(&self) -> &str {
-        let end = self.text.find(['*', '?']).unwrap_or(self.text.len());
-        &self.text[..end]
-    }
-
     pub(crate) fn matches(&self, name: &str) -> bool {
         glob_matches(&self.text, name)
     }
@@ -47,10 +37,6 @@ pub(crate) struct NameMatcher {
 impl NameMatcher {
     pub(crate) fn new(patterns: Vec<Pattern>) -> NameMatcher {
         NameMatcher { patterns }
-    }
-
-    pub(crate) fn patterns(&self) -> &[Pattern] {
-        &self.patterns
     }
 
     /// For names in relation positions of the SQL grammar.
@@ -134,7 +120,6 @@ mod tests {
         assert!(!all.matches_named("int"));
         let prefixed = NameMatcher::new(vec![Pattern::new("LiteLLM_*").unwrap()]);
         assert!(prefixed.matches_named("LiteLLM_X"));
-        assert_eq!(Pattern::new("Lite*LLM").unwrap().literal_prefix(), "Lite");
     }
 
     #[test]
