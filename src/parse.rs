@@ -67,7 +67,7 @@ fn split(tokens: Vec<TokenWithSpan>) -> Vec<Vec<TokenWithSpan>> {
 }
 
 fn parse_piece(tokens: Vec<TokenWithSpan>) -> Piece {
-    let start = first_position(&tokens);
+    let bounds = (first_position(&tokens), end_position(&tokens));
     let depth_hint = deepest_paren(&tokens);
     let parsed = Parser::new(&PostgreSqlDialect {})
         .with_tokens_with_locations(tokens.clone())
@@ -76,20 +76,24 @@ fn parse_piece(tokens: Vec<TokenWithSpan>) -> Piece {
         Ok(statements) => Piece::Statement(statements),
         Err(source) => match maintenance::relations(&tokens) {
             Some(names) => Piece::Relations(names),
-            None => Piece::Unreadable(parse_error(source, start, depth_hint)),
+            None => Piece::Unreadable(parse_error(source, bounds, depth_hint)),
         },
     }
 }
 
 /// Our error for a parser error: its position is taken from the message,
-/// the only place sqlparser keeps it.
-fn parse_error(source: ParserError, start: Position, deepest: Position) -> Error {
+/// the only place sqlparser keeps it; a message without one ran out of
+/// tokens or concerns the whole statement.
+fn parse_error(source: ParserError, bounds: (Position, Position), deepest: Position) -> Error {
     match source {
         ParserError::RecursionLimitExceeded => {
             Error::TooDeep { position: deepest, limit: RECURSION_LIMIT }
         }
         _ => {
-            let position = position_in_message(&source.to_string()).unwrap_or(start);
+            let message = source.to_string();
+            let (start, end) = bounds;
+            let fallback = if message.ends_with("found: EOF") { end } else { start };
+            let position = position_in_message(&message).unwrap_or(fallback);
             Error::Parse { position, source }
         }
     }
@@ -106,6 +110,12 @@ fn position_in_message(message: &str) -> Option<Position> {
 fn first_position(tokens: &[TokenWithSpan]) -> Position {
     let first = tokens.iter().find(|t| !matches!(t.token, Token::Whitespace(_)));
     first.map_or(Position { line: 1, column: 1 }, |t| position(t.span.start))
+}
+
+/// Just past the last token of a statement.
+fn end_position(tokens: &[TokenWithSpan]) -> Position {
+    let last = tokens.iter().rev().find(|t| !matches!(t.token, Token::Whitespace(_)));
+    last.map_or(Position { line: 1, column: 1 }, |t| position(t.span.end))
 }
 
 /// Where parentheses nest deepest: the best place to point at when the
