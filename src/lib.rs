@@ -77,3 +77,8 @@ pub use qualifier::{
     Qualifier, QualifierBuilder, Unparsable, Unqualified, DEFAULT_MAX_SQL_LEN, DEFAULT_PATTERN,
 };
 pub use schema::Schema;
+
+/// The README's examples, compiled and run as doctests so they cannot drift.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
