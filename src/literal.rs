@@ -140,9 +140,17 @@ mod tests {
 
     #[test]
     fn escaping_per_form() {
-        let dollar = LiteralForm::Dollar { delimiter: "$$".into() };
-        assert_eq!(LiteralForm::Standard.escape("\"it's\"."), Some("\"it''s\".".into()));
-        assert_eq!(LiteralForm::Escape.escape("\"a\\'\"."), Some("\"a\\\\''\".".into()));
+        let dollar = LiteralForm::Dollar {
+            delimiter: "$$".into(),
+        };
+        assert_eq!(
+            LiteralForm::Standard.escape("\"it's\"."),
+            Some("\"it''s\".".into())
+        );
+        assert_eq!(
+            LiteralForm::Escape.escape("\"a\\'\"."),
+            Some("\"a\\\\''\".".into())
+        );
         assert_eq!(dollar.escape("\"s\"."), Some("\"s\".".into()));
         assert_eq!(dollar.escape("\"a$$b\"."), None);
     }

@@ -42,7 +42,11 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = match std::env::args_os().skip(1).map(|a| a.into_string()).collect() {
+    let args: Vec<String> = match std::env::args_os()
+        .skip(1)
+        .map(|a| a.into_string())
+        .collect()
+    {
         Ok(args) => args,
         Err(_) => return usage_error("arguments must be valid UTF-8"),
     };
@@ -66,15 +70,25 @@ fn usage_error(message: &str) -> ExitCode {
 }
 
 fn parse_args(args: Vec<String>) -> Result<Command, String> {
-    let mut options = Options { schema: None, patterns: Vec::new(), check: false, files: Vec::new() };
+    let mut options = Options {
+        schema: None,
+        patterns: Vec::new(),
+        check: false,
+        files: Vec::new(),
+    };
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
-            Some((flag, value)) if flag.starts_with("--") => (flag.to_owned(), Some(value.to_owned())),
+            Some((flag, value)) if flag.starts_with("--") => {
+                (flag.to_owned(), Some(value.to_owned()))
+            }
             _ => (arg.clone(), None),
         };
         let mut value = |name: &str| {
-            inline.clone().or_else(|| args.next()).ok_or(format!("{name} needs a value"))
+            inline
+                .clone()
+                .or_else(|| args.next())
+                .ok_or(format!("{name} needs a value"))
         };
         match flag.as_str() {
             "-h" | "--help" => return Ok(Command::Help),
@@ -101,15 +115,25 @@ fn run(options: Options) -> ExitCode {
         }
     };
     if qualifier.schema().is_none() && !options.check {
-        eprintln!("pgqualify: no schema (--schema, LITELLM_DB_SCHEMA or DATABASE_URL); SQL left as it is");
+        eprintln!(
+            "pgqualify: no schema (--schema, LITELLM_DB_SCHEMA or DATABASE_URL); SQL left as it is"
+        );
     }
 
-    let inputs = if options.files.is_empty() { vec!["-".to_owned()] } else { options.files };
+    let inputs = if options.files.is_empty() {
+        vec!["-".to_owned()]
+    } else {
+        options.files
+    };
     let mut output = String::new();
     let mut failed = false;
     let mut found = false;
     for input in &inputs {
-        let name = if input == "-" { "<stdin>" } else { input.as_str() };
+        let name = if input == "-" {
+            "<stdin>"
+        } else {
+            input.as_str()
+        };
         let sql = match read(input) {
             Ok(sql) => sql,
             Err(message) => {
@@ -123,7 +147,10 @@ fn run(options: Options) -> ExitCode {
                 Ok(names) => {
                     for unqualified in &names {
                         let position = unqualified.position;
-                        eprintln!("{name}:{position}: unqualified relation {:?}", unqualified.name);
+                        eprintln!(
+                            "{name}:{position}: unqualified relation {:?}",
+                            unqualified.name
+                        );
                     }
                     found |= !names.is_empty();
                 }
@@ -171,11 +198,16 @@ fn read(input: &str) -> Result<String, String> {
     let result = if input == "-" {
         io::stdin().lock().read_to_end(&mut bytes).map(|_| ())
     } else {
-        std::fs::File::open(input).and_then(|mut file| file.read_to_end(&mut bytes)).map(|_| ())
+        std::fs::File::open(input)
+            .and_then(|mut file| file.read_to_end(&mut bytes))
+            .map(|_| ())
     };
     result.map_err(|error| format!("cannot read: {error}"))?;
     String::from_utf8(bytes).map_err(|error| {
-        format!("not valid UTF-8 at byte {}", error.utf8_error().valid_up_to())
+        format!(
+            "not valid UTF-8 at byte {}",
+            error.utf8_error().valid_up_to()
+        )
     })
 }
 
@@ -200,7 +232,9 @@ fn chain(error: &Error) -> String {
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
         let message = cause.to_string();
-        let message = message.strip_prefix("sql parser error: ").unwrap_or(&message);
+        let message = message
+            .strip_prefix("sql parser error: ")
+            .unwrap_or(&message);
         let message = message.split(" at Line: ").next().unwrap_or(message);
         text.push_str(": ");
         text.push_str(message);

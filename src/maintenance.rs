@@ -14,7 +14,10 @@ pub(crate) fn relations(tokens: &[TokenWithSpan]) -> Option<Vec<Ident>> {
         .iter()
         .filter(|t| !matches!(t.token, Token::Whitespace(_)))
         .collect();
-    let mut cursor = Cursor { tokens: &tokens, at: 0 };
+    let mut cursor = Cursor {
+        tokens: &tokens,
+        at: 0,
+    };
     let names = match cursor.keyword()? {
         Keyword::CLUSTER => cursor.cluster(),
         Keyword::REINDEX => cursor.reindex(),
@@ -41,7 +44,11 @@ impl<'t> Cursor<'t> {
 
     fn keyword(&mut self) -> Option<Keyword> {
         match self.peek()? {
-            Token::Word(Word { keyword, quote_style: None, .. }) if *keyword != Keyword::NoKeyword => {
+            Token::Word(Word {
+                keyword,
+                quote_style: None,
+                ..
+            }) if *keyword != Keyword::NoKeyword => {
                 self.at += 1;
                 Some(*keyword)
             }
@@ -76,14 +83,22 @@ impl<'t> Cursor<'t> {
     /// A possibly qualified name: its identifier when it has one part,
     /// nothing when it is qualified.
     fn name(&mut self, names: &mut Vec<Ident>) -> Option<()> {
-        let Some(Token::Word(word)) = self.peek() else { return None };
+        let Some(Token::Word(word)) = self.peek() else {
+            return None;
+        };
         let span = self.tokens[self.at].span;
-        let first = Ident { value: word.value.clone(), quote_style: word.quote_style, span };
+        let first = Ident {
+            value: word.value.clone(),
+            quote_style: word.quote_style,
+            span,
+        };
         self.at += 1;
         let mut parts = 1;
         while self.peek() == Some(&Token::Period) {
             self.at += 1;
-            let Some(Token::Word(_)) = self.peek() else { return None };
+            let Some(Token::Word(_)) = self.peek() else {
+                return None;
+            };
             self.at += 1;
             parts += 1;
         }
@@ -130,7 +145,12 @@ impl<'t> Cursor<'t> {
     /// and the same for `ANALYZE`.
     fn vacuum(&mut self) -> Option<Vec<Ident>> {
         self.options()?;
-        let flags = [Keyword::FULL, Keyword::FREEZE, Keyword::VERBOSE, Keyword::ANALYZE];
+        let flags = [
+            Keyword::FULL,
+            Keyword::FREEZE,
+            Keyword::VERBOSE,
+            Keyword::ANALYZE,
+        ];
         while flags.iter().any(|&flag| self.eat(flag)) {}
         let mut names = Vec::new();
         while !self.done() {

@@ -37,7 +37,9 @@ pub(crate) fn parse(sql: &str) -> Result<Parsed, Error> {
         Ok(statements) => Ok(Parsed::Statements(statements)),
         Err(_) => {
             let tokens = tokenize(sql)?;
-            Ok(Parsed::Mixed(split(tokens).into_iter().map(parse_piece).collect()))
+            Ok(Parsed::Mixed(
+                split(tokens).into_iter().map(parse_piece).collect(),
+            ))
         }
     }
 }
@@ -47,7 +49,10 @@ fn tokenize(sql: &str) -> Result<Vec<TokenWithSpan>, Error> {
         .tokenize_with_location()
         .map_err(|e| {
             let position = position(e.location);
-            Error::Parse { position, source: ParserError::from(e) }
+            Error::Parse {
+                position,
+                source: ParserError::from(e),
+            }
         })
 }
 
@@ -86,13 +91,18 @@ fn parse_piece(tokens: Vec<TokenWithSpan>) -> Piece {
 /// tokens or concerns the whole statement.
 fn parse_error(source: ParserError, bounds: (Position, Position), deepest: Position) -> Error {
     match source {
-        ParserError::RecursionLimitExceeded => {
-            Error::TooDeep { position: deepest, limit: RECURSION_LIMIT }
-        }
+        ParserError::RecursionLimitExceeded => Error::TooDeep {
+            position: deepest,
+            limit: RECURSION_LIMIT,
+        },
         _ => {
             let message = source.to_string();
             let (start, end) = bounds;
-            let fallback = if message.ends_with("found: EOF") { end } else { start };
+            let fallback = if message.ends_with("found: EOF") {
+                end
+            } else {
+                start
+            };
             let position = position_in_message(&message).unwrap_or(fallback);
             Error::Parse { position, source }
         }
@@ -104,17 +114,25 @@ fn position_in_message(message: &str) -> Option<Position> {
     let (_, tail) = message.rsplit_once(" at Line: ")?;
     let (line, column) = tail.split_once(", Column: ")?;
     let column = column.split(|c: char| !c.is_ascii_digit()).next()?;
-    Some(Position { line: line.parse().ok()?, column: column.parse().ok()? })
+    Some(Position {
+        line: line.parse().ok()?,
+        column: column.parse().ok()?,
+    })
 }
 
 fn first_position(tokens: &[TokenWithSpan]) -> Position {
-    let first = tokens.iter().find(|t| !matches!(t.token, Token::Whitespace(_)));
+    let first = tokens
+        .iter()
+        .find(|t| !matches!(t.token, Token::Whitespace(_)));
     first.map_or(Position { line: 1, column: 1 }, |t| position(t.span.start))
 }
 
 /// Just past the last token of a statement.
 fn end_position(tokens: &[TokenWithSpan]) -> Position {
-    let last = tokens.iter().rev().find(|t| !matches!(t.token, Token::Whitespace(_)));
+    let last = tokens
+        .iter()
+        .rev()
+        .find(|t| !matches!(t.token, Token::Whitespace(_)));
     last.map_or(Position { line: 1, column: 1 }, |t| position(t.span.end))
 }
 
@@ -140,7 +158,10 @@ fn deepest_paren(tokens: &[TokenWithSpan]) -> Position {
 }
 
 pub(crate) fn position(location: Location) -> Position {
-    Position { line: location.line, column: location.column }
+    Position {
+        line: location.line,
+        column: location.column,
+    }
 }
 
 #[cfg(test)]
@@ -150,8 +171,14 @@ mod tests {
     #[test]
     fn positions_are_read_from_parser_messages() {
         let at = |line, column| Some(Position { line, column });
-        assert_eq!(position_in_message("Expected: x, found: y at Line: 3, Column: 17"), at(3, 17));
-        assert_eq!(position_in_message("found: at Line: 9 at Line: 1, Column: 2"), at(1, 2));
+        assert_eq!(
+            position_in_message("Expected: x, found: y at Line: 3, Column: 17"),
+            at(3, 17)
+        );
+        assert_eq!(
+            position_in_message("found: at Line: 9 at Line: 1, Column: 2"),
+            at(1, 2)
+        );
         assert_eq!(position_in_message("no position here"), None);
     }
 }

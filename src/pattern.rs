@@ -17,10 +17,16 @@ impl Pattern {
     pub(crate) fn new(text: &str) -> Result<Pattern, Error> {
         if text.is_empty() {
             let pattern = String::new();
-            return Err(Error::InvalidPattern { pattern, reason: "empty" });
+            return Err(Error::InvalidPattern {
+                pattern,
+                reason: "empty",
+            });
         }
         let has_literal = text.chars().any(|c| c != '*' && c != '?');
-        Ok(Pattern { text: text.to_owned(), has_literal })
+        Ok(Pattern {
+            text: text.to_owned(),
+            has_literal,
+        })
     }
 
     pub(crate) fn matches(&self, name: &str) -> bool {

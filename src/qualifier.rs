@@ -149,7 +149,10 @@ impl Qualifier {
 
     fn sites(&self, sql: &str) -> Result<Vec<Site>, Error> {
         if sql.len() > self.max_sql_len {
-            return Err(Error::TooLong { len: sql.len(), limit: self.max_sql_len });
+            return Err(Error::TooLong {
+                len: sql.len(),
+                limit: self.max_sql_len,
+            });
         }
         // Parse trees are dropped recursively: give the whole job a stack
         // in proportion to the text, so no input can overflow the caller's.
@@ -187,21 +190,39 @@ impl Qualifier {
 fn insertions(sql: &str, sites: &[Site], schema: &Schema) -> Result<Vec<Insertion>, Error> {
     let index = LineIndex::new(sql);
     let prefix = format!("{}.", schema.quoted());
-    sites.iter().map(|site| insertion(sql, &index, site, &prefix)).collect()
+    sites
+        .iter()
+        .map(|site| insertion(sql, &index, site, &prefix))
+        .collect()
 }
 
-fn insertion(sql: &str, index: &LineIndex<'_>, site: &Site, prefix: &str) -> Result<Insertion, Error> {
-    let not_found = || Error::NameNotFound { name: site.identity.clone(), position: site.start };
+fn insertion(
+    sql: &str,
+    index: &LineIndex<'_>,
+    site: &Site,
+    prefix: &str,
+) -> Result<Insertion, Error> {
+    let not_found = || Error::NameNotFound {
+        name: site.identity.clone(),
+        position: site.start,
+    };
     let offset = index.offset(site.start).ok_or_else(not_found)?;
     let at = &sql[offset..];
     match &site.kind {
         SiteKind::Name { source } => {
             let found = at.starts_with(source.as_str());
-            found.then(|| Insertion { offset, text: prefix.to_owned() }).ok_or_else(not_found)
+            found
+                .then(|| Insertion {
+                    offset,
+                    text: prefix.to_owned(),
+                })
+                .ok_or_else(not_found)
         }
         SiteKind::Literal { form, leading } => {
             let opening = form.opening();
-            let opens = at.get(..opening.len()).is_some_and(|o| o.eq_ignore_ascii_case(opening));
+            let opens = at
+                .get(..opening.len())
+                .is_some_and(|o| o.eq_ignore_ascii_case(opening));
             if !opens {
                 return Err(not_found());
             }
@@ -214,8 +235,13 @@ fn insertion(sql: &str, index: &LineIndex<'_>, site: &Site, prefix: &str) -> Res
                 return Err(not_found());
             }
             let position = site.start;
-            let text = form.escape(prefix).ok_or(Error::SchemaBreaksLiteral { position })?;
-            Ok(Insertion { offset: offset + opening.len() + leading, text })
+            let text = form
+                .escape(prefix)
+                .ok_or(Error::SchemaBreaksLiteral { position })?;
+            Ok(Insertion {
+                offset: offset + opening.len() + leading,
+                text,
+            })
         }
     }
 }

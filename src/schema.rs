@@ -203,12 +203,19 @@ mod tests {
             ("postgresql://h/db?schema=lite%2Bllm", "lite+llm"),
             ("postgresql://h/db?schema=%C3%9Cber", "Über"),
             ("postgresql://h/db?schema=a%22b", "a\"b"),
-            ("postgresql://h/db?sslmode=require&schema=S&connection_limit=1", "S"),
+            (
+                "postgresql://h/db?sslmode=require&schema=S&connection_limit=1",
+                "S",
+            ),
             ("postgresql://h/db?schema=s&schema=s", "s"),
             ("postgres:///db?host=/run/pg&schema=x", "x"),
         ];
         for (url, expected) in cases {
-            assert_eq!(resolved(None, Some(url)).as_deref(), Some(expected), "{url}");
+            assert_eq!(
+                resolved(None, Some(url)).as_deref(),
+                Some(expected),
+                "{url}"
+            );
         }
     }
 
@@ -237,7 +244,10 @@ mod tests {
         assert_eq!(Schema::new("Public").unwrap().to_string(), "\"Public\"");
         assert!(Schema::new(&"é".repeat(31)).is_ok());
         let message = Schema::new(&"é".repeat(32)).unwrap_err().to_string();
-        assert_eq!(message, "the given schema name is 64 bytes long; PostgreSQL allows at most 63");
+        assert_eq!(
+            message,
+            "the given schema name is 64 bytes long; PostgreSQL allows at most 63"
+        );
         assert_eq!(format!("{:?}", Schema::new("s").unwrap()), "Schema(\"s\")");
     }
 }

@@ -89,8 +89,14 @@ mod tests {
 
     #[test]
     fn insertions_apply_in_order_once() {
-        let insertion = |offset, text: &str| Insertion { offset, text: text.into() };
-        let out = apply("a b c", vec![insertion(4, "2"), insertion(2, "1"), insertion(2, "1")]);
+        let insertion = |offset, text: &str| Insertion {
+            offset,
+            text: text.into(),
+        };
+        let out = apply(
+            "a b c",
+            vec![insertion(4, "2"), insertion(2, "1"), insertion(2, "1")],
+        );
         assert_eq!(out, "a 1b 2c");
         assert!(matches!(apply("same", Vec::new()), Cow::Borrowed("same")));
     }

@@ -66,7 +66,9 @@ pub(crate) fn name_sites(names: &[Ident], matcher: &NameMatcher) -> Vec<Site> {
         table_functions: Vec::new(),
         sites: Vec::new(),
     };
-    names.iter().for_each(|name| walk.relation_ident(name, Shadowing::Never));
+    names
+        .iter()
+        .for_each(|name| walk.relation_ident(name, Shadowing::Never));
     walk.sites
 }
 
@@ -131,7 +133,11 @@ impl Walk<'_> {
         let source = source_text(ident);
         let identity = identity.into_owned();
         let kind = SiteKind::Name { source };
-        self.sites.push(Site { start, identity, kind });
+        self.sites.push(Site {
+            start,
+            identity,
+            kind,
+        });
     }
 
     /// A type name: a table's row type when it names a table.
@@ -156,19 +162,33 @@ impl Walk<'_> {
     }
 
     fn regclass_value(&mut self, value: &ValueWithSpan) {
-        let Some((form, text)) = LiteralForm::of(&value.value) else { return };
-        let Some((identity, leading)) = unqualified_regclass_name(text) else { return };
+        let Some((form, text)) = LiteralForm::of(&value.value) else {
+            return;
+        };
+        let Some((identity, leading)) = unqualified_regclass_name(text) else {
+            return;
+        };
         if self.matcher.matches_named(&identity) {
             let start = position(value.span.start);
             let kind = SiteKind::Literal { form, leading };
-            self.sites.push(Site { start, identity, kind });
+            self.sites.push(Site {
+                start,
+                identity,
+                kind,
+            });
         }
     }
 
     fn function(&mut self, function: &Function) {
-        let Some(index) = regclass_argument(&function.name) else { return };
-        let FunctionArguments::List(list) = &function.args else { return };
-        let Some(index) = index.resolve(list.args.len()) else { return };
+        let Some(index) = regclass_argument(&function.name) else {
+            return;
+        };
+        let FunctionArguments::List(list) = &function.args else {
+            return;
+        };
+        let Some(index) = index.resolve(list.args.len()) else {
+            return;
+        };
         if let FunctionArg::Unnamed(FunctionArgExpr::Expr(arg)) = &list.args[index] {
             self.regclass_literal(arg);
         }
@@ -207,18 +227,30 @@ impl Walk<'_> {
             Statement::Delete(delete) => {
                 let (FromTable::WithFromKeyword(from) | FromTable::WithoutKeyword(from)) =
                     &delete.from;
-                from.iter().for_each(|table| self.mark_target(&table.relation));
+                from.iter()
+                    .for_each(|table| self.mark_target(&table.relation));
             }
             Statement::Merge(merge) => self.mark_target(&merge.table),
-            Statement::Drop { object_type, names, .. } if drops_relation(object_type) => {
-                names.iter().for_each(|name| self.relation(name, Shadowing::Never));
+            Statement::Drop {
+                object_type, names, ..
+            } if drops_relation(object_type) => {
+                names
+                    .iter()
+                    .for_each(|name| self.relation(name, Shadowing::Never));
             }
-            Statement::Copy { source: CopySource::Table { table_name, .. }, .. } => {
+            Statement::Copy {
+                source: CopySource::Table { table_name, .. },
+                ..
+            } => {
                 self.relation(table_name, Shadowing::Never);
             }
             Statement::Grant(grant) => self.grant_objects(grant.objects.as_ref()),
             Statement::Revoke(revoke) => self.grant_objects(revoke.objects.as_ref()),
-            Statement::Comment { object_type, object_name, .. } => {
+            Statement::Comment {
+                object_type,
+                object_name,
+                ..
+            } => {
                 self.comment(*object_type, object_name);
             }
             Statement::Vacuum(vacuum) => {
@@ -244,8 +276,14 @@ impl Walk<'_> {
                 for parent in create.inherits.iter().flatten() {
                     self.relation(parent, Shadowing::Never);
                 }
-                create.columns.iter().for_each(|c| self.foreign_keys_of_column(c));
-                create.constraints.iter().for_each(|c| self.foreign_key_of_constraint(c));
+                create
+                    .columns
+                    .iter()
+                    .for_each(|c| self.foreign_keys_of_column(c));
+                create
+                    .constraints
+                    .iter()
+                    .for_each(|c| self.foreign_key_of_constraint(c));
             }
             Statement::AlterTable(alter) => {
                 for operation in &alter.operations {
@@ -270,7 +308,9 @@ impl Walk<'_> {
                 GrantObjects::Tables(names)
                 | GrantObjects::Views(names)
                 | GrantObjects::Sequences(names),
-            ) => names.iter().for_each(|name| self.relation(name, Shadowing::Never)),
+            ) => names
+                .iter()
+                .for_each(|name| self.relation(name, Shadowing::Never)),
             _ => {}
         }
     }
@@ -302,12 +342,19 @@ impl Visitor for Walk<'_> {
         }
         if let Some(with) = &query.with {
             let scope = self.scopes.len();
-            let names: Vec<String> =
-                with.cte_tables.iter().map(|cte| identity(&cte.alias.name).into_owned()).collect();
+            let names: Vec<String> = with
+                .cte_tables
+                .iter()
+                .map(|cte| identity(&cte.alias.name).into_owned())
+                .collect();
             for (i, cte) in with.cte_tables.iter().enumerate() {
                 let visible = if with.recursive { names.len() } else { i };
                 let query = &*cte.query as *const Query;
-                self.bodies.push(CteBody { query, scope, visible });
+                self.bodies.push(CteBody {
+                    query,
+                    scope,
+                    visible,
+                });
             }
             let visible = names.len();
             self.scopes.push(CteScope { names, visible });
@@ -340,7 +387,12 @@ impl Visitor for Walk<'_> {
     }
 
     fn pre_visit_table_factor(&mut self, factor: &TableFactor) -> ControlFlow<Self::Break> {
-        if let TableFactor::Table { name, args: Some(_), .. } = factor {
+        if let TableFactor::Table {
+            name,
+            args: Some(_),
+            ..
+        } = factor
+        {
             self.table_functions.push(name);
         }
         ControlFlow::Continue(())
@@ -351,14 +403,20 @@ impl Visitor for Walk<'_> {
         if is(&self.table_functions) {
             return ControlFlow::Continue(());
         }
-        let shadowing = if is(&self.targets) { Shadowing::Never } else { Shadowing::ByCte };
+        let shadowing = if is(&self.targets) {
+            Shadowing::Never
+        } else {
+            Shadowing::ByCte
+        };
         self.relation(name, shadowing);
         ControlFlow::Continue(())
     }
 
     fn pre_visit_expr(&mut self, expr: &Expr) -> ControlFlow<Self::Break> {
         match expr {
-            Expr::Cast { expr, data_type, .. } if is_regclass(data_type) => {
+            Expr::Cast {
+                expr, data_type, ..
+            } if is_regclass(data_type) => {
                 self.regclass_literal(expr);
             }
             Expr::Cast { data_type, .. } => self.data_type(data_type),
@@ -402,7 +460,10 @@ fn source_text(ident: &Ident) -> String {
 }
 
 fn position(location: sqlparser::tokenizer::Location) -> Position {
-    Position { line: location.line, column: location.column }
+    Position {
+        line: location.line,
+        column: location.column,
+    }
 }
 
 fn drops_relation(object_type: &ObjectType) -> bool {

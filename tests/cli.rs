@@ -6,7 +6,10 @@ use std::process::{Command, Output, Stdio};
 /// Runs the binary with `args`, `stdin` and only the environment given.
 fn run(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_pgqualify"));
-    command.args(args).env_remove("LITELLM_DB_SCHEMA").env_remove("DATABASE_URL");
+    command
+        .args(args)
+        .env_remove("LITELLM_DB_SCHEMA")
+        .env_remove("DATABASE_URL");
     command.envs(env.iter().copied());
     let mut child = command
         .stdin(Stdio::piped())
@@ -14,7 +17,12 @@ fn run(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the binary starts");
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -36,14 +44,41 @@ const SQL: &str = "SELECT * FROM \"LiteLLM_A\" a JOIN b ON true\n";
 fn rewrites_stdin_with_the_schema_from_each_source() {
     let expected = "SELECT * FROM \"x\".\"LiteLLM_A\" a JOIN b ON true\n";
     expect(run(&["--schema", "x"], &[], SQL), 0, expected, "");
-    expect(run(&["--schema=x"], &[("LITELLM_DB_SCHEMA", "y")], SQL), 0, expected, "");
-    expect(run(&[], &[("LITELLM_DB_SCHEMA", "x"), ("DATABASE_URL", "postgres://h/d?schema=y")], SQL), 0, expected, "");
-    expect(run(&[], &[("DATABASE_URL", "postgresql://u:pw@h/d?schema=x")], SQL), 0, expected, "");
+    expect(
+        run(&["--schema=x"], &[("LITELLM_DB_SCHEMA", "y")], SQL),
+        0,
+        expected,
+        "",
+    );
+    expect(
+        run(
+            &[],
+            &[
+                ("LITELLM_DB_SCHEMA", "x"),
+                ("DATABASE_URL", "postgres://h/d?schema=y"),
+            ],
+            SQL,
+        ),
+        0,
+        expected,
+        "",
+    );
+    expect(
+        run(
+            &[],
+            &[("DATABASE_URL", "postgresql://u:pw@h/d?schema=x")],
+            SQL,
+        ),
+        0,
+        expected,
+        "",
+    );
 }
 
 #[test]
 fn without_a_schema_echoes_and_says_so() {
-    let note = "pgqualify: no schema (--schema, LITELLM_DB_SCHEMA or DATABASE_URL); SQL left as it is\n";
+    let note =
+        "pgqualify: no schema (--schema, LITELLM_DB_SCHEMA or DATABASE_URL); SQL left as it is\n";
     expect(run(&[], &[], "not even SQL"), 0, "not even SQL", note);
 }
 
@@ -51,9 +86,19 @@ fn without_a_schema_echoes_and_says_so() {
 fn match_patterns_are_repeatable() {
     let sql = "SELECT * FROM t, u, \"LiteLLM_A\", v";
     let expected = "SELECT * FROM \"s\".t, \"s\".u, \"LiteLLM_A\", v";
-    expect(run(&["--schema", "s", "--match", "t", "--match", "u"], &[], sql), 0, expected, "");
+    expect(
+        run(&["--schema", "s", "--match", "t", "--match", "u"], &[], sql),
+        0,
+        expected,
+        "",
+    );
     let all = "SELECT * FROM \"s\".t, \"s\".u, \"s\".\"LiteLLM_A\", \"s\".v";
-    expect(run(&["--schema", "s", "--match", "*"], &[], sql), 0, all, "");
+    expect(
+        run(&["--schema", "s", "--match", "*"], &[], sql),
+        0,
+        all,
+        "",
+    );
 }
 
 #[test]
@@ -66,11 +111,23 @@ fn reads_files_in_order() {
     std::fs::write(&second, "SELECT 2 FROM \"LiteLLM_B\";\n").unwrap();
     let (first, second) = (first.to_str().unwrap(), second.to_str().unwrap());
     let expected = "SELECT 1 FROM \"s\".\"LiteLLM_A\";\nSELECT 2 FROM \"s\".\"LiteLLM_B\";\n";
-    expect(run(&["--schema", "s", first, second], &[], ""), 0, expected, "");
+    expect(
+        run(&["--schema", "s", first, second], &[], ""),
+        0,
+        expected,
+        "",
+    );
 
     let missing = dir.join("missing.sql");
-    let output = run(&["--schema", "s", first, missing.to_str().unwrap()], &[], "");
-    let stderr = format!("{}: cannot read: No such file or directory (os error 2)\n", missing.display());
+    let output = run(
+        &["--schema", "s", first, missing.to_str().unwrap()],
+        &[],
+        "",
+    );
+    let stderr = format!(
+        "{}: cannot read: No such file or directory (os error 2)\n",
+        missing.display()
+    );
     expect(output, 2, "", &stderr);
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -80,13 +137,27 @@ fn check_reports_each_name_and_exits_1() {
     let sql = "SELECT *\nFROM \"LiteLLM_A\" JOIN public.\"LiteLLM_B\" ON true\nWHERE x = '\"LiteLLM_C\"'::regclass";
     let stderr = "<stdin>:2:6: unqualified relation \"LiteLLM_A\"\n<stdin>:3:11: unqualified relation \"LiteLLM_C\"\n";
     expect(run(&["--check"], &[], sql), 1, "", stderr);
-    expect(run(&["--check", "--schema", "s"], &[], "SELECT * FROM s.\"LiteLLM_A\""), 0, "", "");
+    expect(
+        run(
+            &["--check", "--schema", "s"],
+            &[],
+            "SELECT * FROM s.\"LiteLLM_A\"",
+        ),
+        0,
+        "",
+        "",
+    );
 }
 
 #[test]
 fn errors_go_to_stderr_with_file_line_and_column() {
     let stderr = "<stdin>:2:1: cannot parse SQL: Expected: an SQL statement, found: SELEC\n";
-    expect(run(&["--schema", "s"], &[], "SELECT 1;\nSELEC 2"), 2, "", stderr);
+    expect(
+        run(&["--schema", "s"], &[], "SELECT 1;\nSELEC 2"),
+        2,
+        "",
+        stderr,
+    );
     let stderr = "<stdin>:2:1: cannot parse SQL: Expected: an SQL statement, found: SELEC\n";
     expect(run(&["--check"], &[], "SELECT 1;\nSELEC 2"), 2, "", stderr);
     let stderr = "<stdin>: not valid UTF-8 at byte 7\n";
@@ -110,17 +181,42 @@ fn settings_errors_never_show_the_password() {
     let stderr = "pgqualify: DATABASE_URL has two different schema parameters: `a` and `b`\n";
     expect(run(&[], &[("DATABASE_URL", url)], SQL), 2, "", stderr);
     let stderr = "pgqualify: DATABASE_URL is not a valid URL: invalid IPv6 address\n";
-    expect(run(&[], &[("DATABASE_URL", "postgres://app:hunter2@[db/app")], SQL), 2, "", stderr);
-    let stderr = "pgqualify: the given schema name is 64 bytes long; PostgreSQL allows at most 63\n";
+    expect(
+        run(
+            &[],
+            &[("DATABASE_URL", "postgres://app:hunter2@[db/app")],
+            SQL,
+        ),
+        2,
+        "",
+        stderr,
+    );
+    let stderr =
+        "pgqualify: the given schema name is 64 bytes long; PostgreSQL allows at most 63\n";
     expect(run(&["--schema", &"x".repeat(64)], &[], SQL), 2, "", stderr);
 }
 
 #[test]
 fn usage_errors_exit_2() {
     let hint = "try 'pgqualify --help'\n";
-    expect(run(&["--bogus"], &[], ""), 2, "", &format!("pgqualify: unknown option --bogus\n{hint}"));
-    expect(run(&["--schema"], &[], ""), 2, "", &format!("pgqualify: --schema needs a value\n{hint}"));
-    expect(run(&["--match", ""], &[], ""), 2, "", "pgqualify: table pattern `` is empty\n");
+    expect(
+        run(&["--bogus"], &[], ""),
+        2,
+        "",
+        &format!("pgqualify: unknown option --bogus\n{hint}"),
+    );
+    expect(
+        run(&["--schema"], &[], ""),
+        2,
+        "",
+        &format!("pgqualify: --schema needs a value\n{hint}"),
+    );
+    expect(
+        run(&["--match", ""], &[], ""),
+        2,
+        "",
+        "pgqualify: table pattern `` is empty\n",
+    );
     let help = run(&["--help"], &[], "");
     assert_eq!(help.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&help.stdout).starts_with("usage: pgqualify [--schema NAME]"));

@@ -13,10 +13,15 @@ fn qualifier() -> Qualifier {
 #[track_caller]
 fn check(qualifier: &Qualifier, cases: &[(&str, &str)]) {
     for (input, expected) in cases {
-        let output = qualifier.qualify(input).unwrap_or_else(|e| panic!("{input}\n{e:?}"));
+        let output = qualifier
+            .qualify(input)
+            .unwrap_or_else(|e| panic!("{input}\n{e:?}"));
         assert_eq!(output, *expected, "input: {input}");
         let again = qualifier.qualify(&output).unwrap();
-        assert!(matches!(again, Cow::Borrowed(_)), "not idempotent: {input}\n{again}");
+        assert!(
+            matches!(again, Cow::Borrowed(_)),
+            "not idempotent: {input}\n{again}"
+        );
         if input == expected {
             assert!(matches!(output, Cow::Borrowed(_)), "allocated for: {input}");
         }
@@ -24,6 +29,7 @@ fn check(qualifier: &Qualifier, cases: &[(&str, &str)]) {
 }
 
 #[test]
+#[rustfmt::skip] // one line per case
 fn select_positions() {
     check(&qualifier(), &[
         (r#"SELECT * FROM "LiteLLM_A""#, r#"SELECT * FROM "s"."LiteLLM_A""#),
@@ -48,6 +54,7 @@ fn select_positions() {
 }
 
 #[test]
+#[rustfmt::skip] // one line per case
 fn dml_positions() {
     check(&qualifier(), &[
         (r#"INSERT INTO "LiteLLM_A" (x) VALUES ($1) ON CONFLICT (x) DO UPDATE SET y = 1 RETURNING *"#, r#"INSERT INTO "s"."LiteLLM_A" (x) VALUES ($1) ON CONFLICT (x) DO UPDATE SET y = 1 RETURNING *"#),
@@ -64,6 +71,7 @@ fn dml_positions() {
 }
 
 #[test]
+#[rustfmt::skip] // one line per case
 fn ctes_follow_postgresql_scoping() {
     check(&qualifier(), &[
         // A CTE hides the table in the main query, not in its own body.
@@ -93,6 +101,7 @@ fn ctes_follow_postgresql_scoping() {
 }
 
 #[test]
+#[rustfmt::skip] // one line per case
 fn ddl_and_maintenance_positions() {
     check(&qualifier(), &[
         (r#"CREATE TABLE "LiteLLM_A" (id int PRIMARY KEY, b int REFERENCES "LiteLLM_B" (id), CONSTRAINT f FOREIGN KEY (b) REFERENCES "LiteLLM_C")"#, r#"CREATE TABLE "s"."LiteLLM_A" (id int PRIMARY KEY, b int REFERENCES "s"."LiteLLM_B" (id), CONSTRAINT f FOREIGN KEY (b) REFERENCES "s"."LiteLLM_C")"#),
@@ -133,6 +142,7 @@ fn ddl_and_maintenance_positions() {
 }
 
 #[test]
+#[rustfmt::skip] // one line per case
 fn names_resolved_at_run_time() {
     check(&qualifier(), &[
         (r#"SELECT '"LiteLLM_A"'::regclass"#, r#"SELECT '"s"."LiteLLM_A"'::regclass"#),
@@ -150,6 +160,7 @@ fn names_resolved_at_run_time() {
 }
 
 #[test]
+#[rustfmt::skip] // one line per case
 fn never_touched() {
     let same = [
         r#"SELECT * FROM public."LiteLLM_A""#,
@@ -179,6 +190,7 @@ fn never_touched() {
 }
 
 #[test]
+#[rustfmt::skip] // one line per case
 fn text_around_names_is_kept_byte_for_byte() {
     check(&qualifier(), &[
         ("SELECT 'a''''b', U&'\\0041' FROM \"LiteLLM_A\" -- tail", "SELECT 'a''''b', U&'\\0041' FROM \"s\".\"LiteLLM_A\" -- tail"),
@@ -190,6 +202,7 @@ fn text_around_names_is_kept_byte_for_byte() {
 }
 
 #[test]
+#[rustfmt::skip] // one line per case
 fn schema_names_are_quoted() {
     let cases = [
         ("litellm", r#"SELECT '"litellm"."LiteLLM_A"'::regclass FROM "litellm"."LiteLLM_A""#),
@@ -207,6 +220,7 @@ fn schema_names_are_quoted() {
 }
 
 #[test]
+#[rustfmt::skip] // one line per case
 fn patterns_choose_the_names() {
     let every = Qualifier::builder().schema(Schema::new("s").unwrap()).patterns(["*"]).unwrap().build();
     check(&every, &[
@@ -239,9 +253,21 @@ fn without_a_schema_nothing_is_parsed() {
 #[test]
 fn errors_say_what_and_where() {
     let cases = [
-        ("SELEC 1", "cannot parse SQL at 1:1", "sql parser error: Expected: an SQL statement, found: SELEC at Line: 1, Column: 1"),
-        ("SELECT 1;\nSELECT * FROM \"LiteLLM_A\" WHERE", "cannot parse SQL at 2:32", "sql parser error: Expected: an expression, found: EOF"),
-        ("SELECT 'open", "cannot parse SQL at 1:8", "sql parser error: Unterminated string literal at Line: 1, Column: 8"),
+        (
+            "SELEC 1",
+            "cannot parse SQL at 1:1",
+            "sql parser error: Expected: an SQL statement, found: SELEC at Line: 1, Column: 1",
+        ),
+        (
+            "SELECT 1;\nSELECT * FROM \"LiteLLM_A\" WHERE",
+            "cannot parse SQL at 2:32",
+            "sql parser error: Expected: an expression, found: EOF",
+        ),
+        (
+            "SELECT 'open",
+            "cannot parse SQL at 1:8",
+            "sql parser error: Unterminated string literal at Line: 1, Column: 8",
+        ),
     ];
     for (sql, message, source) in cases {
         let error = qualifier().qualify(sql).unwrap_err();
@@ -251,9 +277,18 @@ fn errors_say_what_and_where() {
     }
     let deep = format!("SELECT {}1{}", "(".repeat(60), ")".repeat(60));
     let error = qualifier().qualify(&deep).unwrap_err();
-    assert_eq!(error.to_string(), "SQL nests too deeply at 1:67; the parser allows 50 levels");
-    let limited = Qualifier::builder().schema(Schema::new("s").unwrap()).max_sql_len(8).build();
-    assert_eq!(limited.qualify("SELECT 1 + 1").unwrap_err().to_string(), "SQL text is 12 bytes long; the limit is 8");
+    assert_eq!(
+        error.to_string(),
+        "SQL nests too deeply at 1:67; the parser allows 50 levels"
+    );
+    let limited = Qualifier::builder()
+        .schema(Schema::new("s").unwrap())
+        .max_sql_len(8)
+        .build();
+    assert_eq!(
+        limited.qualify("SELECT 1 + 1").unwrap_err().to_string(),
+        "SQL text is 12 bytes long; the limit is 8"
+    );
 }
 
 #[test]
@@ -273,25 +308,43 @@ fn unparsable_statements_can_pass_through() {
 fn unqualified_lists_names_in_text_order() {
     let sql = "SELECT *\nFROM \"LiteLLM_B\" JOIN \"LiteLLM_A\" ON true\nWHERE x = '\"LiteLLM_C\"'::regclass";
     let found = qualifier().unqualified(sql).unwrap();
-    let found: Vec<_> = found.iter().map(|u| (u.name.as_str(), u.position.to_string())).collect();
-    assert_eq!(found, [("LiteLLM_B", "2:6".to_owned()), ("LiteLLM_A", "2:23".to_owned()), ("LiteLLM_C", "3:11".to_owned())]);
+    let found: Vec<_> = found
+        .iter()
+        .map(|u| (u.name.as_str(), u.position.to_string()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("LiteLLM_B", "2:6".to_owned()),
+            ("LiteLLM_A", "2:23".to_owned()),
+            ("LiteLLM_C", "3:11".to_owned())
+        ]
+    );
 }
 
 #[test]
 fn huge_inputs_do_not_overflow_a_small_stack() {
     // Far past the ~100k terms whose drop overflows a 2 MiB stack.
     let chain = format!("SELECT {}1 FROM \"LiteLLM_A\"", "a+".repeat(200_000));
-    let union = format!("SELECT 1 FROM \"LiteLLM_A\"{}", " UNION ALL SELECT 1".repeat(150_000));
+    let union = format!(
+        "SELECT 1 FROM \"LiteLLM_A\"{}",
+        " UNION ALL SELECT 1".repeat(150_000)
+    );
     let broken = format!("SELECT {}1 )", "a+".repeat(200_000));
-    let thread = std::thread::Builder::new().stack_size(256 << 10).spawn(move || {
-        let qualifier = qualifier();
-        let chain = qualifier.qualify(&chain).map(|s| s.len());
-        let union = qualifier.qualify(&union).map(|s| s.len());
-        let broken = qualifier.qualify(&broken).map(|s| s.len());
-        (chain, union, broken)
-    });
+    let thread = std::thread::Builder::new()
+        .stack_size(256 << 10)
+        .spawn(move || {
+            let qualifier = qualifier();
+            let chain = qualifier.qualify(&chain).map(|s| s.len());
+            let union = qualifier.qualify(&union).map(|s| s.len());
+            let broken = qualifier.qualify(&broken).map(|s| s.len());
+            (chain, union, broken)
+        });
     let (chain, union, broken) = thread.unwrap().join().unwrap();
     assert_eq!(chain.unwrap(), 2 * 200_000 + 29);
     assert_eq!(union.unwrap(), 19 * 150_000 + 29);
-    assert_eq!(broken.unwrap_err().position().map(|p| p.column), Some(400_010));
+    assert_eq!(
+        broken.unwrap_err().position().map(|p| p.column),
+        Some(400_010)
+    );
 }
