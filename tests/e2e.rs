@@ -393,7 +393,7 @@ fn schemas_that_need_quoting() {
     for name in TENANT_SCHEMAS {
         let ident = quote_ident(name);
         let literal = format!("'{}'", name.replace('\'', "''"));
-        let qualifier = Qualifier::new(Schema::new(*name).unwrap());
+        let qualifier = Qualifier::new(Schema::new(name).unwrap());
         let fill = |check: &str| {
             check
                 .replace("{ident}", &ident)
