@@ -264,6 +264,11 @@ impl Walk<'_> {
                     self.relation(name, Shadowing::Never);
                 }
             }
+            Statement::DropTrigger(drop) => {
+                if let Some(name) = &drop.table_name {
+                    self.relation(name, Shadowing::Never);
+                }
+            }
             Statement::CreateSequence { name, .. } | Statement::AlterIndex { name, .. } => {
                 self.relation(name, Shadowing::Never);
             }
@@ -293,6 +298,10 @@ impl Walk<'_> {
                         }
                         AlterTableOperation::AddColumn { column_def, .. } => {
                             self.foreign_keys_of_column(column_def);
+                        }
+                        AlterTableOperation::AttachPartitionOf { partition, .. }
+                        | AlterTableOperation::DetachPartitionOf { partition, .. } => {
+                            self.relation(partition, Shadowing::Never);
                         }
                         _ => {}
                     }

@@ -138,6 +138,10 @@ fn ddl_and_maintenance_positions() {
         (r#"CREATE TRIGGER t AFTER INSERT ON "LiteLLM_A" FOR EACH ROW EXECUTE FUNCTION f()"#, r#"CREATE TRIGGER t AFTER INSERT ON "s"."LiteLLM_A" FOR EACH ROW EXECUTE FUNCTION f()"#),
         (r#"CREATE POLICY p ON "LiteLLM_A" USING (owner = current_user)"#, r#"CREATE POLICY p ON "s"."LiteLLM_A" USING (owner = current_user)"#),
         (r#"CREATE RULE r AS ON INSERT TO "LiteLLM_A" DO INSTEAD NOTHING"#, r#"CREATE RULE r AS ON INSERT TO "s"."LiteLLM_A" DO INSTEAD NOTHING"#),
+        (r#"DROP TRIGGER t ON "LiteLLM_A""#, r#"DROP TRIGGER t ON "s"."LiteLLM_A""#),
+        (r#"DROP POLICY p ON "LiteLLM_A""#, r#"DROP POLICY p ON "s"."LiteLLM_A""#),
+        (r#"ALTER TABLE "LiteLLM_A" ATTACH PARTITION "LiteLLM_A_p1" FOR VALUES FROM (1) TO (2)"#, r#"ALTER TABLE "s"."LiteLLM_A" ATTACH PARTITION "s"."LiteLLM_A_p1" FOR VALUES FROM (1) TO (2)"#),
+        (r#"ALTER TABLE "LiteLLM_A" DETACH PARTITION "LiteLLM_A_p1""#, r#"ALTER TABLE "s"."LiteLLM_A" DETACH PARTITION "s"."LiteLLM_A_p1""#),
     ]);
 }
 
