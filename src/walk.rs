@@ -312,15 +312,15 @@ impl Walk<'_> {
     }
 
     fn grant_objects(&mut self, objects: Option<&GrantObjects>) {
-        match objects {
-            Some(
-                GrantObjects::Tables(names)
-                | GrantObjects::Views(names)
-                | GrantObjects::Sequences(names),
-            ) => names
+        if let Some(
+            GrantObjects::Tables(names)
+            | GrantObjects::Views(names)
+            | GrantObjects::Sequences(names),
+        ) = objects
+        {
+            names
                 .iter()
-                .for_each(|name| self.relation(name, Shadowing::Never)),
-            _ => {}
+                .for_each(|name| self.relation(name, Shadowing::Never));
         }
     }
 
