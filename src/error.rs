@@ -103,6 +103,15 @@ pub enum Error {
         reason: &'static str,
     },
 
+    /// A Prisma schema could not be read.
+    #[error("invalid Prisma schema at {position}: {reason}")]
+    InvalidPrismaSchema {
+        /// Where in the Prisma schema.
+        position: Position,
+        /// What is wrong there.
+        reason: String,
+    },
+
     /// The SQL text could not be parsed.
     #[error("cannot parse SQL at {position}")]
     Parse {
@@ -157,7 +166,8 @@ impl Error {
             Error::Parse { position, .. }
             | Error::TooDeep { position, .. }
             | Error::SchemaBreaksLiteral { position }
-            | Error::NameNotFound { position, .. } => Some(*position),
+            | Error::NameNotFound { position, .. }
+            | Error::InvalidPrismaSchema { position, .. } => Some(*position),
             _ => None,
         }
     }

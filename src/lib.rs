@@ -67,6 +67,7 @@ mod literal;
 mod maintenance;
 mod parse;
 mod pattern;
+mod prisma;
 mod qualifier;
 mod schema;
 mod splice;
@@ -76,6 +77,7 @@ pub use error::{Error, Position, SchemaOrigin};
 pub use qualifier::{
     Qualifier, QualifierBuilder, Unparsable, Unqualified, DEFAULT_MAX_SQL_LEN, DEFAULT_PATTERN,
 };
+pub use prisma::{DeclaredName, PrismaSchema};
 pub use schema::Schema;
 
 /// The README's examples, compiled and run as doctests so they cannot drift.
