@@ -62,6 +62,7 @@
 //! statements the parser cannot read; by default they are an error with a
 //! line and column ([`Unparsable`] chooses otherwise).
 
+mod edit;
 mod error;
 mod literal;
 mod maintenance;
@@ -74,10 +75,10 @@ mod splice;
 mod walk;
 
 pub use error::{Error, Position, SchemaOrigin};
+pub use prisma::{DeclaredName, PrismaSchema};
 pub use qualifier::{
     Qualifier, QualifierBuilder, Unparsable, Unqualified, DEFAULT_MAX_SQL_LEN, DEFAULT_PATTERN,
 };
-pub use prisma::{DeclaredName, PrismaSchema};
 pub use schema::Schema;
 
 /// The README's examples, compiled and run as doctests so they cannot drift.

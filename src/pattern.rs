@@ -1,6 +1,9 @@
 //! Table name patterns: which relation names get the schema.
 
+use std::collections::HashMap;
+
 use crate::error::Error;
+use crate::schema::Schema;
 
 /// A glob over a name's PostgreSQL identity: `*` stands for any run of
 /// characters and `?` for one character; everything else matches itself,
@@ -34,29 +37,100 @@ impl Pattern {
     }
 }
 
-/// The set of patterns a qualifier applies.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Which schema a matched name gets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Target {
+    /// The qualifier's schema.
+    Default,
+    /// A schema declared for this name (Prisma's `@@schema`): an index
+    /// into [`NameMatcher::schemas`].
+    Declared(usize),
+}
+
+/// Everything that decides whether a name is qualified, and with what:
+/// glob patterns, and exact relation and type names.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct NameMatcher {
     patterns: Vec<Pattern>,
+    relations: HashMap<String, Target>,
+    types: HashMap<String, Target>,
+    schemas: Vec<Schema>,
 }
 
 impl NameMatcher {
-    pub(crate) fn new(patterns: Vec<Pattern>) -> NameMatcher {
-        NameMatcher { patterns }
+    pub(crate) fn add_pattern(&mut self, pattern: Pattern) {
+        self.patterns.push(pattern);
+    }
+
+    pub(crate) fn add_relation(&mut self, name: &str, schema: Option<Schema>) {
+        let target = self.target(schema);
+        self.relations.insert(name.to_owned(), target);
+    }
+
+    pub(crate) fn add_type(&mut self, name: &str, schema: Option<Schema>) {
+        let target = self.target(schema);
+        self.types.insert(name.to_owned(), target);
+    }
+
+    fn target(&mut self, schema: Option<Schema>) -> Target {
+        let Some(schema) = schema else {
+            return Target::Default;
+        };
+        let index = match self.schemas.iter().position(|known| *known == schema) {
+            Some(index) => index,
+            None => {
+                self.schemas.push(schema);
+                self.schemas.len() - 1
+            }
+        };
+        Target::Declared(index)
+    }
+
+    /// Whether nothing at all was configured.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.patterns.is_empty() && self.relations.is_empty() && self.types.is_empty()
+    }
+
+    /// The schemas named per relation or type.
+    pub(crate) fn schemas(&self) -> &[Schema] {
+        &self.schemas
     }
 
     /// For names in relation positions of the SQL grammar.
-    pub(crate) fn matches_relation(&self, identity: &str) -> bool {
-        self.patterns.iter().any(|p| p.matches(identity))
+    pub(crate) fn relation(&self, identity: &str) -> Option<Target> {
+        let exact = self.relations.get(identity).copied();
+        exact.or_else(|| {
+            self.patterns
+                .iter()
+                .any(|p| p.matches(identity))
+                .then_some(Target::Default)
+        })
     }
 
-    /// For names that may equally be something else: string literals read
-    /// as `regclass`, and type names. A pattern of wildcards alone would
-    /// turn `x::int` into a table's row type, so it is not consulted.
-    pub(crate) fn matches_named(&self, identity: &str) -> bool {
-        self.patterns
+    /// For string literals read as `regclass`: a pattern of wildcards alone
+    /// is not trusted here, as it would turn any string into a table.
+    pub(crate) fn regclass(&self, identity: &str) -> Option<Target> {
+        let exact = self.relations.get(identity).copied();
+        exact.or_else(|| self.named_pattern(identity))
+    }
+
+    /// For type names: enum and other types, and tables' row types. A
+    /// pattern of wildcards alone would turn `x::int` into a row type, so
+    /// it is not consulted.
+    pub(crate) fn type_name(&self, identity: &str) -> Option<Target> {
+        let exact = self
+            .types
+            .get(identity)
+            .or_else(|| self.relations.get(identity));
+        exact.copied().or_else(|| self.named_pattern(identity))
+    }
+
+    fn named_pattern(&self, identity: &str) -> Option<Target> {
+        let matched = self
+            .patterns
             .iter()
-            .any(|p| p.has_literal && p.matches(identity))
+            .any(|p| p.has_literal && p.matches(identity));
+        matched.then_some(Target::Default)
     }
 }
 
@@ -121,11 +195,30 @@ mod tests {
 
     #[test]
     fn wildcard_only_patterns_do_not_match_named_positions() {
-        let all = NameMatcher::new(vec![Pattern::new("*").unwrap()]);
-        assert!(all.matches_relation("int"));
-        assert!(!all.matches_named("int"));
-        let prefixed = NameMatcher::new(vec![Pattern::new("LiteLLM_*").unwrap()]);
-        assert!(prefixed.matches_named("LiteLLM_X"));
+        let mut all = NameMatcher::default();
+        all.add_pattern(Pattern::new("*").unwrap());
+        assert_eq!(all.relation("int"), Some(Target::Default));
+        assert_eq!(all.regclass("int"), None);
+        assert_eq!(all.type_name("int"), None);
+        let mut prefixed = NameMatcher::default();
+        prefixed.add_pattern(Pattern::new("LiteLLM_*").unwrap());
+        assert_eq!(prefixed.type_name("LiteLLM_X"), Some(Target::Default));
+    }
+
+    #[test]
+    fn exact_names_carry_their_schema() {
+        let mut names = NameMatcher::default();
+        let audit = Schema::new("audit").unwrap();
+        names.add_relation("Log", Some(audit.clone()));
+        names.add_relation("Spend", None);
+        names.add_type("Status", Some(audit));
+        assert_eq!(names.relation("Log"), Some(Target::Declared(0)));
+        assert_eq!(names.relation("log"), None);
+        assert_eq!(names.relation("Spend"), Some(Target::Default));
+        assert_eq!(names.relation("Status"), None);
+        assert_eq!(names.type_name("Status"), Some(Target::Declared(0)));
+        assert_eq!(names.type_name("Spend"), Some(Target::Default));
+        assert_eq!(names.schemas().len(), 1);
     }
 
     #[test]

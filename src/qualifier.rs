@@ -2,11 +2,13 @@
 
 use std::borrow::Cow;
 
+use crate::edit::{self, Schemas};
 use crate::error::{Error, Position};
 use crate::parse::{self, Parsed, Piece};
 use crate::pattern::{NameMatcher, Pattern};
+use crate::prisma::PrismaSchema;
 use crate::schema::Schema;
-use crate::splice::{self, Insertion, LineIndex};
+use crate::splice;
 use crate::walk::{self, Site, SiteKind};
 
 /// The pattern used when none is given: Prisma's LiteLLM tables.
@@ -42,6 +44,7 @@ pub enum Unparsable {
 pub struct Qualifier {
     schema: Option<Schema>,
     matcher: NameMatcher,
+    walk: walk::Options,
     unparsable: Unparsable,
     max_sql_len: usize,
 }
@@ -81,7 +84,8 @@ impl Qualifier {
     pub fn builder() -> QualifierBuilder {
         QualifierBuilder {
             schema: None,
-            patterns: Vec::new(),
+            matcher: NameMatcher::default(),
+            walk: walk::Options::default(),
             unparsable: Unparsable::default(),
             max_sql_len: DEFAULT_MAX_SQL_LEN,
         }
@@ -119,15 +123,19 @@ impl Qualifier {
     /// - [`Error::SchemaBreaksLiteral`] when a `regclass` literal is
     ///   dollar-quoted with a tag the schema name contains.
     pub fn qualify<'a>(&self, sql: &'a str) -> Result<Cow<'a, str>, Error> {
-        let Some(schema) = &self.schema else {
+        if self.schema.is_none() && self.matcher.schemas().is_empty() {
             return Ok(Cow::Borrowed(sql));
-        };
+        }
         let sites = self.sites(sql)?;
         if sites.is_empty() {
             return Ok(Cow::Borrowed(sql));
         }
-        let insertions = insertions(sql, &sites, schema)?;
-        Ok(splice::apply(sql, insertions))
+        let schemas = Schemas {
+            default: self.schema.as_ref(),
+            declared: self.matcher.schemas(),
+        };
+        let edits = edit::edits(sql, &sites, &schemas)?;
+        Ok(splice::apply(sql, edits))
     }
 
     /// The names in `sql` that [`Qualifier::qualify`] would qualify, in
@@ -138,6 +146,7 @@ impl Qualifier {
     /// As [`Qualifier::qualify`].
     pub fn unqualified(&self, sql: &str) -> Result<Vec<Unqualified>, Error> {
         let mut sites = self.sites(sql)?;
+        sites.retain(|site| !matches!(site.kind, SiteKind::Pinned { .. }));
         sites.sort_by_key(|site| site.start);
         sites.dedup_by_key(|site| site.start);
         let found = sites.into_iter().map(|site| Unqualified {
@@ -162,13 +171,15 @@ impl Qualifier {
 
     fn sites_unguarded(&self, sql: &str) -> Result<Vec<Site>, Error> {
         match parse::parse(sql)? {
-            Parsed::Statements(statements) => Ok(walk::sites(&statements, &self.matcher)),
+            Parsed::Statements(statements) => {
+                Ok(walk::sites(&statements, &self.matcher, self.walk))
+            }
             Parsed::Mixed(pieces) => {
                 let mut sites = Vec::new();
                 for piece in pieces {
                     match piece {
                         Piece::Statement(statements) => {
-                            sites.extend(walk::sites(&statements, &self.matcher));
+                            sites.extend(walk::sites(&statements, &self.matcher, self.walk));
                         }
                         Piece::Relations(names) => {
                             sites.extend(walk::name_sites(&names, &self.matcher));
@@ -185,73 +196,13 @@ impl Qualifier {
     }
 }
 
-/// The text to insert for each site, checked against the source so that a
-/// misplaced span can never corrupt the SQL.
-fn insertions(sql: &str, sites: &[Site], schema: &Schema) -> Result<Vec<Insertion>, Error> {
-    let index = LineIndex::new(sql);
-    let prefix = format!("{}.", schema.quoted());
-    sites
-        .iter()
-        .map(|site| insertion(sql, &index, site, &prefix))
-        .collect()
-}
-
-fn insertion(
-    sql: &str,
-    index: &LineIndex<'_>,
-    site: &Site,
-    prefix: &str,
-) -> Result<Insertion, Error> {
-    let not_found = || Error::NameNotFound {
-        name: site.identity.clone(),
-        position: site.start,
-    };
-    let offset = index.offset(site.start).ok_or_else(not_found)?;
-    let at = &sql[offset..];
-    match &site.kind {
-        SiteKind::Name { source } => {
-            let found = at.starts_with(source.as_str());
-            found
-                .then(|| Insertion {
-                    offset,
-                    text: prefix.to_owned(),
-                })
-                .ok_or_else(not_found)
-        }
-        SiteKind::Literal { form, leading } => {
-            let opening = form.opening();
-            let opens = at
-                .get(..opening.len())
-                .is_some_and(|o| o.eq_ignore_ascii_case(opening));
-            if !opens {
-                return Err(not_found());
-            }
-            // The whitespace before the name must be written as itself, not
-            // as escapes, for the byte count to hold in the source.
-            let body = &at[opening.len()..];
-            let plain = body.get(..*leading).is_some_and(|ws| ws.trim().is_empty())
-                && !body[*leading..].starts_with('\\');
-            if !plain {
-                return Err(not_found());
-            }
-            let position = site.start;
-            let text = form
-                .escape(prefix)
-                .ok_or(Error::SchemaBreaksLiteral { position })?;
-            Ok(Insertion {
-                offset: offset + opening.len() + leading,
-                text,
-            })
-        }
-    }
-}
-
 /// Settings for a [`Qualifier`]; start from [`Qualifier::builder`].
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct QualifierBuilder {
     schema: Option<Schema>,
-    patterns: Vec<Pattern>,
+    matcher: NameMatcher,
+    walk: walk::Options,
     unparsable: Unparsable,
     max_sql_len: usize,
 }
@@ -263,7 +214,7 @@ impl QualifierBuilder {
         self
     }
 
-    /// The table name patterns, replacing the default `LiteLLM_*`.
+    /// Table name patterns, in place of the default `LiteLLM_*`.
     ///
     /// A pattern is matched against a name's PostgreSQL identity, case
     /// included: `"LiteLLM_X"` is `LiteLLM_X`, unquoted `LiteLLM_X` is
@@ -280,9 +231,111 @@ impl QualifierBuilder {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let patterns = patterns.into_iter().map(|p| Pattern::new(p.as_ref()));
-        self.patterns = patterns.collect::<Result<_, _>>()?;
+        for pattern in patterns {
+            self.matcher.add_pattern(Pattern::new(pattern.as_ref())?);
+        }
         Ok(self)
+    }
+
+    /// Exact relation names (tables, views, sequences) to qualify, beside
+    /// any patterns; the default `LiteLLM_*` then applies only if
+    /// [`QualifierBuilder::patterns`] asks for it. A name is its PostgreSQL
+    /// identity, case included. Relation names count in relation
+    /// positions, in `regclass` literals and as row types.
+    pub fn relations<I, S>(mut self, names: I) -> QualifierBuilder
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        for name in names {
+            self.matcher.add_relation(name.as_ref(), None);
+        }
+        self
+    }
+
+    /// Exact type names (enums, domains, composite types) to qualify
+    /// wherever PostgreSQL resolves a type: casts, column definitions,
+    /// `CREATE`/`ALTER`/`DROP TYPE`. A name is its PostgreSQL identity.
+    pub fn types<I, S>(mut self, names: I) -> QualifierBuilder
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        for name in names {
+            self.matcher.add_type(name.as_ref(), None);
+        }
+        self
+    }
+
+    /// The relations and types a Prisma schema declares: models and views
+    /// (their `@@map` names), and enums. A name with `@@schema` gets that
+    /// schema; the others get [`QualifierBuilder::schema`].
+    ///
+    /// ```
+    /// use pgqualify::{PrismaSchema, Qualifier, Schema};
+    ///
+    /// let prisma = PrismaSchema::parse(r#"
+    ///     model Job { id String @id  status JobStatus }
+    ///     enum JobStatus { ACTIVE  DONE }
+    /// "#)?;
+    /// let qualifier = Qualifier::builder()
+    ///     .schema(Schema::new("app")?)
+    ///     .prisma_schema(&prisma)?
+    ///     .build();
+    /// assert_eq!(
+    ///     qualifier.qualify(r#"UPDATE "Job" SET status = $1::"JobStatus""#)?,
+    ///     r#"UPDATE "app"."Job" SET status = $1::"app"."JobStatus""#
+    /// );
+    /// # Ok::<(), pgqualify::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Schema::new`], for a `@@schema` name that PostgreSQL cannot
+    /// hold (over 63 bytes).
+    pub fn prisma_schema(mut self, prisma: &PrismaSchema) -> Result<QualifierBuilder, Error> {
+        let schema = |name: &Option<String>| name.as_deref().map(Schema::new).transpose();
+        for relation in prisma.relations() {
+            let schema = schema(&relation.schema)?;
+            self.matcher.add_relation(&relation.name, schema);
+        }
+        for declared in prisma.types() {
+            let schema = schema(&declared.schema)?;
+            self.matcher.add_type(&declared.name, schema);
+        }
+        Ok(self)
+    }
+
+    /// Whether to replace `current_schema`, `current_schema()` and
+    /// `current_schemas(bool)` by the values they have when `search_path`
+    /// is the schema alone; off by default.
+    ///
+    /// Behind a pooler that resets the session, these calls return
+    /// `public` (or whatever the server's default is), so catalog lookups
+    /// filtered by them find nothing. Turn this on when the SQL means "the
+    /// application's schema" by them. Leave it off where connections keep a
+    /// different `search_path` on purpose, as the replacement changes what
+    /// such SQL means. In a select list the replaced column is named `name`
+    /// rather than `current_schema`: give it an alias.
+    ///
+    /// ```
+    /// use pgqualify::{Qualifier, Schema};
+    ///
+    /// let qualifier = Qualifier::builder()
+    ///     .schema(Schema::new("litellm")?)
+    ///     .pin_current_schema(true)
+    ///     .build();
+    /// assert_eq!(
+    ///     qualifier.qualify("SELECT relname FROM pg_class c JOIN pg_namespace n \
+    ///         ON n.oid = c.relnamespace WHERE n.nspname = current_schema()")?,
+    ///     "SELECT relname FROM pg_class c JOIN pg_namespace n \
+    ///         ON n.oid = c.relnamespace WHERE n.nspname = 'litellm'::name"
+    /// );
+    /// # Ok::<(), pgqualify::Error>(())
+    /// ```
+    pub fn pin_current_schema(mut self, pin: bool) -> QualifierBuilder {
+        self.walk.pin_current_schema = pin;
+        self
     }
 
     /// What to do with statements the parser cannot read; by default
@@ -301,15 +354,15 @@ impl QualifierBuilder {
     }
 
     /// The qualifier.
-    pub fn build(self) -> Qualifier {
-        let patterns = if self.patterns.is_empty() {
-            vec![Pattern::new(DEFAULT_PATTERN).expect("the default pattern is not empty")]
-        } else {
-            self.patterns
-        };
+    pub fn build(mut self) -> Qualifier {
+        if self.matcher.is_empty() {
+            let default = Pattern::new(DEFAULT_PATTERN).expect("the default pattern is not empty");
+            self.matcher.add_pattern(default);
+        }
         Qualifier {
             schema: self.schema,
-            matcher: NameMatcher::new(patterns),
+            matcher: self.matcher,
+            walk: self.walk,
             unparsable: self.unparsable,
             max_sql_len: self.max_sql_len,
         }

@@ -138,6 +138,11 @@ pub(crate) fn quote_identifier(name: &str) -> String {
     quoted
 }
 
+/// `text` as a PostgreSQL string literal (standard conforming strings).
+pub(crate) fn quote_literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
 fn schema_from_url(raw: &str) -> Result<Option<Schema>, Error> {
     // `url::Url`'s Debug and some messages carry the password: only the
     // parse error kind and the scheme ever leave this function.

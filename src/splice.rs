@@ -1,4 +1,4 @@
-//! Turning parser positions into byte offsets, and inserting text there.
+//! Turning parser positions into byte offsets, and editing text there.
 
 use std::borrow::Cow;
 
@@ -31,34 +31,43 @@ impl<'a> LineIndex<'a> {
         if column == 0 {
             return Some(start);
         }
-        let (within, _) = rest.char_indices().nth(column)?;
+        // The end of the text is a valid place too: a token may end there.
+        let mut ends = rest.char_indices().map(|(i, _)| i).chain([rest.len()]);
+        let within = ends.nth(column)?;
         Some(start + within).filter(|_| !rest[..within].contains('\n'))
     }
 }
 
-/// A piece of text to put in front of the byte at `offset`.
+/// Text to put at the byte `offset`, in place of the `remove` bytes there
+/// (none, for a schema prefix).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Insertion {
+pub(crate) struct Edit {
     pub(crate) offset: usize,
+    pub(crate) remove: usize,
     pub(crate) text: String,
 }
 
-/// `text` with every insertion applied; borrowed when there is none.
-pub(crate) fn apply<'a>(text: &'a str, mut insertions: Vec<Insertion>) -> Cow<'a, str> {
-    if insertions.is_empty() {
+/// `text` with every edit applied; borrowed when there is none.
+pub(crate) fn apply<'a>(text: &'a str, mut edits: Vec<Edit>) -> Cow<'a, str> {
+    if edits.is_empty() {
         return Cow::Borrowed(text);
     }
-    insertions.sort_by_key(|insertion| insertion.offset);
+    edits.sort_by_key(|edit| edit.offset);
     // A name the parser reaches twice must still be prefixed once.
-    insertions.dedup_by_key(|insertion| insertion.offset);
+    edits.dedup_by_key(|edit| edit.offset);
 
-    let extra: usize = insertions.iter().map(|i| i.text.len()).sum();
+    let extra: usize = edits.iter().map(|edit| edit.text.len()).sum();
     let mut out = String::with_capacity(text.len() + extra);
     let mut copied = 0;
-    for insertion in &insertions {
-        out.push_str(&text[copied..insertion.offset]);
-        out.push_str(&insertion.text);
-        copied = insertion.offset;
+    for edit in &edits {
+        // Edits never overlap; one that would is skipped rather than
+        // allowed to garble the text.
+        if edit.offset < copied {
+            continue;
+        }
+        out.push_str(&text[copied..edit.offset]);
+        out.push_str(&edit.text);
+        copied = edit.offset + edit.remove;
     }
     out.push_str(&text[copied..]);
     Cow::Owned(out)
@@ -81,6 +90,7 @@ mod tests {
         assert_eq!(index.offset(at(2, 3)), Some(7));
         assert_eq!(&text[index.offset(at(2, 3)).unwrap()..][..3], "\"x\"");
         assert_eq!(index.offset(at(4, 1)), Some(12));
+        assert_eq!(index.offset(at(4, 2)), Some(13));
         assert_eq!(index.offset(at(4, 3)), None);
         assert_eq!(index.offset(at(5, 1)), None);
         assert_eq!(index.offset(at(0, 1)), None);
@@ -88,16 +98,19 @@ mod tests {
     }
 
     #[test]
-    fn insertions_apply_in_order_once() {
-        let insertion = |offset, text: &str| Insertion {
+    fn edits_apply_in_order_once() {
+        let edit = |offset, remove, text: &str| Edit {
             offset,
+            remove,
             text: text.into(),
         };
         let out = apply(
             "a b c",
-            vec![insertion(4, "2"), insertion(2, "1"), insertion(2, "1")],
+            vec![edit(4, 0, "2"), edit(2, 0, "1"), edit(2, 0, "1")],
         );
         assert_eq!(out, "a 1b 2c");
+        let out = apply("a bb c", vec![edit(2, 2, "x"), edit(5, 0, "+")]);
+        assert_eq!(out, "a x +c");
         assert!(matches!(apply("same", Vec::new()), Cow::Borrowed("same")));
     }
 }

@@ -11,15 +11,16 @@ use std::ops::ControlFlow;
 use std::ptr;
 
 use sqlparser::ast::{
-    AlterTableOperation, ArrayElemTypeDef, ColumnDef, ColumnOption, CommentObject, CopySource,
-    DataType, Expr, FromTable, Function, FunctionArg, FunctionArgExpr, FunctionArguments,
-    GrantObjects, Ident, ObjectName, ObjectNamePart, ObjectType, Query, Select, Statement,
-    TableConstraint, TableFactor, TableObject, ValueWithSpan, Visit, Visitor,
+    AlterColumnOperation, AlterTableOperation, ArrayElemTypeDef, ColumnDef, ColumnOption,
+    CommentObject, CopySource, CreateTableLikeKind, DataType, Expr, FromTable, Function,
+    FunctionArg, FunctionArgExpr, FunctionArguments, GrantObjects, Ident, ObjectName,
+    ObjectNamePart, ObjectType, Query, Select, Statement, TableConstraint, TableFactor,
+    TableObject, Value, ValueWithSpan, Visit, Visitor,
 };
 
 use crate::error::Position;
 use crate::literal::{unqualified_regclass_name, LiteralForm};
-use crate::pattern::NameMatcher;
+use crate::pattern::{NameMatcher, Target};
 
 /// A name the walk decided to qualify.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,6 +29,8 @@ pub(crate) struct Site {
     pub(crate) start: Position,
     /// The name's PostgreSQL identity.
     pub(crate) identity: String,
+    /// The schema it gets.
+    pub(crate) target: Target,
     pub(crate) kind: SiteKind,
 }
 
@@ -38,12 +41,48 @@ pub(crate) enum SiteKind {
     /// A string literal read as a relation name; the name starts
     /// `leading` bytes after the opening delimiter.
     Literal { form: LiteralForm, leading: usize },
+    /// A call of `current_schema` or `current_schemas`, to be replaced by
+    /// its value; the call ends at `end` followed by `tail`.
+    Pinned {
+        call: PinnedCall,
+        end: Position,
+        tail: CallTail,
+    },
+}
+
+/// The `search_path` functions that can be replaced by their value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PinnedCall {
+    CurrentSchema,
+    CurrentSchemas { include_implicit: bool },
+}
+
+/// What must follow the parsed end of a pinned call in the text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CallTail {
+    /// Nothing: bare `current_schema`.
+    Nothing,
+    /// `()`, possibly with whitespace.
+    EmptyParentheses,
+    /// `)` after the argument, possibly after whitespace.
+    CloseParenthesis,
+}
+
+/// What the walk looks for besides the matcher's names.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Options {
+    pub(crate) pin_current_schema: bool,
 }
 
 /// Every site to qualify in `statements`, in no particular order.
-pub(crate) fn sites(statements: &[Statement], matcher: &NameMatcher) -> Vec<Site> {
+pub(crate) fn sites(
+    statements: &[Statement],
+    matcher: &NameMatcher,
+    options: Options,
+) -> Vec<Site> {
     let mut walk = Walk {
         matcher,
+        options,
         scopes: Vec::new(),
         bodies: Vec::new(),
         targets: Vec::new(),
@@ -60,6 +99,7 @@ pub(crate) fn sites(statements: &[Statement], matcher: &NameMatcher) -> Vec<Site
 pub(crate) fn name_sites(names: &[Ident], matcher: &NameMatcher) -> Vec<Site> {
     let mut walk = Walk {
         matcher,
+        options: Options::default(),
         scopes: Vec::new(),
         bodies: Vec::new(),
         targets: Vec::new(),
@@ -74,6 +114,7 @@ pub(crate) fn name_sites(names: &[Ident], matcher: &NameMatcher) -> Vec<Site> {
 
 struct Walk<'m> {
     matcher: &'m NameMatcher,
+    options: Options,
     /// The WITH clauses around the current point, innermost last.
     scopes: Vec<CteScope>,
     /// CTE bodies of the open WITH clauses, to narrow what they see.
@@ -119,16 +160,16 @@ impl Walk<'_> {
 
     fn relation_ident(&mut self, ident: &Ident, shadowing: Shadowing) {
         let identity = identity(ident);
-        if !self.matcher.matches_relation(&identity) {
+        let Some(target) = self.matcher.relation(&identity) else {
             return;
-        }
+        };
         if shadowing == Shadowing::ByCte && self.cte_in_scope(&identity) {
             return;
         }
-        self.push_name(ident, identity);
+        self.push_name(ident, identity, target);
     }
 
-    fn push_name(&mut self, ident: &Ident, identity: Cow<'_, str>) {
+    fn push_name(&mut self, ident: &Ident, identity: Cow<'_, str>, target: Target) {
         let start = position(ident.span.start);
         let source = source_text(ident);
         let identity = identity.into_owned();
@@ -136,23 +177,65 @@ impl Walk<'_> {
         self.sites.push(Site {
             start,
             identity,
+            target,
             kind,
         });
     }
 
-    /// A type name: a table's row type when it names a table.
+    /// A type name: an enum or other type, or a table's row type.
     fn data_type(&mut self, mut data_type: &DataType) {
         while let DataType::Array(ArrayElemTypeDef::SquareBracket(inner, _)) = data_type {
             data_type = inner;
         }
         if let DataType::Custom(name, _) = data_type {
-            if let [ObjectNamePart::Identifier(ident)] = name.0.as_slice() {
-                let identity = identity(ident);
-                if self.matcher.matches_named(&identity) {
-                    self.push_name(ident, identity);
-                }
+            self.type_name(name);
+        }
+    }
+
+    fn type_name(&mut self, name: &ObjectName) {
+        if let [ObjectNamePart::Identifier(ident)] = name.0.as_slice() {
+            let identity = identity(ident);
+            if let Some(target) = self.matcher.type_name(&identity) {
+                self.push_name(ident, identity, target);
             }
         }
+    }
+
+    /// `current_schema`, `current_schema()` and `current_schemas(bool)`.
+    fn pinned_call(&mut self, expr: &Expr) {
+        let (call, start, end, tail) = match expr {
+            Expr::Identifier(ident)
+                if ident.quote_style.is_none()
+                    && ident.value.eq_ignore_ascii_case("current_schema") =>
+            {
+                let (start, end) = (ident.span.start, ident.span.end);
+                (PinnedCall::CurrentSchema, start, end, CallTail::Nothing)
+            }
+            Expr::Function(function) => {
+                let Some(call) = pinned_function(function) else {
+                    return;
+                };
+                call
+            }
+            _ => return,
+        };
+        let kind = SiteKind::Pinned {
+            call,
+            end: position(end),
+            tail,
+        };
+        let identity = match call {
+            PinnedCall::CurrentSchema => "current_schema",
+            PinnedCall::CurrentSchemas { .. } => "current_schemas",
+        };
+        let (start, identity) = (position(start), identity.to_owned());
+        let target = Target::Default;
+        self.sites.push(Site {
+            start,
+            identity,
+            target,
+            kind,
+        });
     }
 
     /// A string literal that PostgreSQL reads as a relation name.
@@ -168,12 +251,13 @@ impl Walk<'_> {
         let Some((identity, leading)) = unqualified_regclass_name(text) else {
             return;
         };
-        if self.matcher.matches_named(&identity) {
+        if let Some(target) = self.matcher.regclass(&identity) {
             let start = position(value.span.start);
             let kind = SiteKind::Literal { form, leading };
             self.sites.push(Site {
                 start,
                 identity,
+                target,
                 kind,
             });
         }
@@ -194,7 +278,9 @@ impl Walk<'_> {
         }
     }
 
-    fn foreign_keys_of_column(&mut self, column: &ColumnDef) {
+    /// A column definition: its type, and the table it references.
+    fn column(&mut self, column: &ColumnDef) {
+        self.data_type(&column.data_type);
         for option in &column.options {
             if let ColumnOption::ForeignKey(key) = &option.option {
                 self.relation(&key.foreign_table, Shadowing::Never);
@@ -269,22 +355,26 @@ impl Walk<'_> {
                     self.relation(name, Shadowing::Never);
                 }
             }
+            Statement::CreateType { name, .. } => self.type_name(name),
+            Statement::AlterType(alter) => self.type_name(&alter.name),
+            Statement::Drop {
+                object_type: ObjectType::Type,
+                names,
+                ..
+            } => names.iter().for_each(|name| self.type_name(name)),
             Statement::CreateSequence { name, .. } | Statement::AlterIndex { name, .. } => {
                 self.relation(name, Shadowing::Never);
             }
             Statement::CreateTable(create) => {
                 if let Some(like) = &create.like {
-                    let (sqlparser::ast::CreateTableLikeKind::Parenthesized(like)
-                    | sqlparser::ast::CreateTableLikeKind::Plain(like)) = like;
+                    let (CreateTableLikeKind::Parenthesized(like)
+                    | CreateTableLikeKind::Plain(like)) = like;
                     self.relation(&like.name, Shadowing::Never);
                 }
                 for parent in create.inherits.iter().flatten() {
                     self.relation(parent, Shadowing::Never);
                 }
-                create
-                    .columns
-                    .iter()
-                    .for_each(|c| self.foreign_keys_of_column(c));
+                create.columns.iter().for_each(|c| self.column(c));
                 create
                     .constraints
                     .iter()
@@ -297,8 +387,12 @@ impl Walk<'_> {
                             self.foreign_key_of_constraint(constraint);
                         }
                         AlterTableOperation::AddColumn { column_def, .. } => {
-                            self.foreign_keys_of_column(column_def);
+                            self.column(column_def);
                         }
+                        AlterTableOperation::AlterColumn {
+                            op: AlterColumnOperation::SetDataType { data_type, .. },
+                            ..
+                        } => self.data_type(data_type),
                         AlterTableOperation::AttachPartitionOf { partition, .. }
                         | AlterTableOperation::DetachPartitionOf { partition, .. } => {
                             self.relation(partition, Shadowing::Never);
@@ -432,8 +526,12 @@ impl Visitor for Walk<'_> {
             Expr::TypedString(typed) if is_regclass(&typed.data_type) => {
                 self.regclass_value(&typed.value);
             }
+            Expr::TypedString(typed) => self.data_type(&typed.data_type),
             Expr::Function(function) => self.function(function),
             _ => {}
+        }
+        if self.options.pin_current_schema {
+            self.pinned_call(expr);
         }
         ControlFlow::Continue(())
     }
@@ -507,6 +605,50 @@ fn is_catalog_name(name: &ObjectName, wanted: &str) -> bool {
         [schema, last] => part_is(schema, "pg_catalog") && part_is(last, wanted),
         _ => false,
     }
+}
+
+/// The span and tail of a pinned call, when `function` is one.
+fn pinned_function(
+    function: &Function,
+) -> Option<(
+    PinnedCall,
+    sqlparser::tokenizer::Location,
+    sqlparser::tokenizer::Location,
+    CallTail,
+)> {
+    let first = function.name.0.first()?;
+    let ObjectNamePart::Identifier(first) = first else {
+        return None;
+    };
+    let ObjectNamePart::Identifier(last) = function.name.0.last()? else {
+        return None;
+    };
+    let start = first.span.start;
+    let args = match &function.args {
+        FunctionArguments::None => Vec::new(),
+        FunctionArguments::List(list) if list.clauses.is_empty() => list.args.iter().collect(),
+        _ => return None,
+    };
+    let parenthesized = matches!(function.args, FunctionArguments::List(_));
+    if is_catalog_name(&function.name, "current_schema") && args.is_empty() {
+        let tail = if parenthesized {
+            CallTail::EmptyParentheses
+        } else {
+            CallTail::Nothing
+        };
+        return Some((PinnedCall::CurrentSchema, start, last.span.end, tail));
+    }
+    if !is_catalog_name(&function.name, "current_schemas") {
+        return None;
+    }
+    let [FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::Value(value)))] = args.as_slice() else {
+        return None;
+    };
+    let Value::Boolean(include_implicit) = value.value else {
+        return None;
+    };
+    let call = PinnedCall::CurrentSchemas { include_implicit };
+    Some((call, start, value.span.end, CallTail::CloseParenthesis))
 }
 
 /// Which argument of a built-in function PostgreSQL reads as a relation.
