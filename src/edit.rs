@@ -14,7 +14,7 @@ pub(crate) struct Schemas<'a> {
 }
 
 impl Schemas<'_> {
-    fn get(&self, target: Target) -> Option<&Schema> {
+    pub(crate) fn get(&self, target: Target) -> Option<&Schema> {
         match target {
             Target::Default => self.default,
             Target::Declared(index) => self.declared.get(index),

@@ -4,6 +4,7 @@ use std::borrow::Cow;
 
 use crate::edit::{self, Schemas};
 use crate::error::{Error, Position};
+use crate::literal::unqualified_regclass_name;
 use crate::parse::{self, Parsed, Piece};
 use crate::pattern::{NameMatcher, Pattern};
 use crate::prisma::PrismaSchema;
@@ -136,6 +137,42 @@ impl Qualifier {
         };
         let edits = edit::edits(sql, &sites, &schemas)?;
         Ok(splice::apply(sql, edits))
+    }
+
+    /// A relation name given as text, such as the value bound to
+    /// `to_regclass($1)`, with the schema put in front when it is
+    /// unqualified and matches; otherwise the text as it is.
+    ///
+    /// The text is read as PostgreSQL reads `regclass` input: `"LiteLLM_X"`
+    /// keeps its case, unquoted `LiteLLM_X` folds to `litellm_x`, and
+    /// `s."LiteLLM_X"` is already qualified.
+    ///
+    /// ```
+    /// use pgqualify::{Qualifier, Schema};
+    ///
+    /// let qualifier = Qualifier::new(Schema::new("litellm")?);
+    /// let bound = qualifier.qualify_regclass_text(r#""LiteLLM_SpendLogs""#);
+    /// assert_eq!(bound, r#""litellm"."LiteLLM_SpendLogs""#);
+    /// assert_eq!(qualifier.qualify_regclass_text("LiteLLM_SpendLogs"), "LiteLLM_SpendLogs");
+    /// assert_eq!(qualifier.qualify_regclass_text(r#"public."LiteLLM_SpendLogs""#), r#"public."LiteLLM_SpendLogs""#);
+    /// # Ok::<(), pgqualify::Error>(())
+    /// ```
+    pub fn qualify_regclass_text<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        let Some((identity, leading)) = unqualified_regclass_name(text) else {
+            return Cow::Borrowed(text);
+        };
+        let schemas = Schemas {
+            default: self.schema.as_ref(),
+            declared: self.matcher.schemas(),
+        };
+        let target = self.matcher.regclass(&identity);
+        match target.and_then(|target| schemas.get(target)) {
+            Some(schema) => {
+                let (before, name) = text.split_at(leading);
+                Cow::Owned(format!("{before}{}.{name}", schema.quoted()))
+            }
+            None => Cow::Borrowed(text),
+        }
     }
 
     /// The names in `sql` that [`Qualifier::qualify`] would qualify, in
