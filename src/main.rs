@@ -6,10 +6,11 @@
 use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
-use pgqualify::{Error, Qualifier, Schema};
+use pgqualify::{Error, PrismaSchema, Qualifier, Schema};
 
 const USAGE: &str = "\
-usage: pgqualify [--schema NAME] [--match GLOB]... [--check] [FILE...]
+usage: pgqualify [--schema NAME] [--match GLOB]... [--prisma-schema FILE]
+                 [--pin-current-schema] [--check] [FILE...]
 
 Puts the schema in front of every unqualified table name that matches, so
 raw SQL works behind poolers that reset search_path. Reads each FILE, or
@@ -20,6 +21,12 @@ options:
                   the schema parameter of DATABASE_URL
   --match GLOB    table name pattern, repeatable; default: LiteLLM_*
                   ('*' matches every table)
+  --prisma-schema FILE
+                  qualify the tables, views and enums FILE declares
+                  (LiteLLM_* then applies only if --match asks for it)
+  --pin-current-schema
+                  replace current_schema() and current_schemas(bool) by
+                  their values under the schema
   --check         write nothing; report each unqualified name and exit 1
                   if there is any
   -h, --help      show this help
@@ -31,6 +38,8 @@ exit status: 0 success, 1 unqualified names found by --check, 2 error";
 struct Options {
     schema: Option<String>,
     patterns: Vec<String>,
+    prisma_schema: Option<String>,
+    pin_current_schema: bool,
     check: bool,
     files: Vec<String>,
 }
@@ -73,6 +82,8 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
     let mut options = Options {
         schema: None,
         patterns: Vec::new(),
+        prisma_schema: None,
+        pin_current_schema: false,
         check: false,
         files: Vec::new(),
     };
@@ -95,6 +106,8 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
             "-V" | "--version" => return Ok(Command::Version),
             "--schema" => options.schema = Some(value("--schema")?),
             "--match" => options.patterns.push(value("--match")?),
+            "--prisma-schema" => options.prisma_schema = Some(value("--prisma-schema")?),
+            "--pin-current-schema" if inline.is_none() => options.pin_current_schema = true,
             "--check" if inline.is_none() => options.check = true,
             "--" => {
                 options.files.extend(args.by_ref());
@@ -109,8 +122,8 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
 fn run(options: Options) -> ExitCode {
     let qualifier = match qualifier(&options) {
         Ok(qualifier) => qualifier,
-        Err(error) => {
-            eprintln!("pgqualify: {}", chain(&error));
+        Err(message) => {
+            eprintln!("{message}");
             return ExitCode::from(2);
         }
     };
@@ -178,19 +191,30 @@ fn run(options: Options) -> ExitCode {
     }
 }
 
-fn qualifier(options: &Options) -> Result<Qualifier, Error> {
+/// The qualifier the options ask for, or the message that says why not.
+fn qualifier(options: &Options) -> Result<Qualifier, String> {
+    let general = |error: Error| format!("pgqualify: {}", chain(&error));
     let mut builder = Qualifier::builder();
     let schema = match &options.schema {
-        Some(name) => Some(Schema::new(name)?),
-        None => Schema::from_env()?,
+        Some(name) => Some(Schema::new(name).map_err(general)?),
+        None => Schema::from_env().map_err(general)?,
     };
     if let Some(schema) = schema {
         builder = builder.schema(schema);
     }
     if !options.patterns.is_empty() {
-        builder = builder.patterns(&options.patterns)?;
+        builder = builder.patterns(&options.patterns).map_err(general)?;
     }
-    Ok(builder.build())
+    if let Some(file) = &options.prisma_schema {
+        let text = read(file).map_err(|message| format!("{file}: {message}"))?;
+        let prisma = PrismaSchema::parse(&text).map_err(|error| located(file, &error))?;
+        builder = builder
+            .prisma_schema(&prisma)
+            .map_err(|error| located(file, &error))?;
+    }
+    Ok(builder
+        .pin_current_schema(options.pin_current_schema)
+        .build())
 }
 
 fn read(input: &str) -> Result<String, String> {
@@ -213,16 +237,22 @@ fn read(input: &str) -> Result<String, String> {
 
 /// Prints `FILE:LINE:COL: message` (or `FILE: message`); always true.
 fn report(name: &str, error: &Error) -> bool {
+    eprintln!("{}", located(name, error));
+    true
+}
+
+/// `FILE:LINE:COL: message`, or `FILE: message` for an error without a
+/// position.
+fn located(name: &str, error: &Error) -> String {
     let message = chain(error);
     match error.position() {
         Some(position) => {
             // The position leads the line; the message need not repeat it.
             let message = message.replacen(&format!(" at {position}"), "", 1);
-            eprintln!("{name}:{position}: {message}");
+            format!("{name}:{position}: {message}")
         }
-        None => eprintln!("{name}: {message}"),
+        None => format!("{name}: {message}"),
     }
-    true
 }
 
 /// The error and its causes on one line. A parser's message ends with the

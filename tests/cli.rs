@@ -17,12 +17,11 @@ fn run(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the binary starts");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
+    // A run that fails before reading its input closes the pipe early.
+    match child.stdin.take().unwrap().write_all(stdin.as_bytes()) {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => panic!("{error}"),
+        _ => {}
+    }
     child.wait_with_output().unwrap()
 }
 
@@ -226,4 +225,60 @@ fn usage_errors_exit_2() {
 fn empty_input_is_fine() {
     expect(run(&["--schema", "s"], &[], ""), 0, "", "");
     expect(run(&["--check"], &[], ""), 0, "", "");
+}
+
+#[test]
+fn a_prisma_schema_chooses_the_names() {
+    let dir = std::env::temp_dir().join(format!("pgqualify-prisma-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("schema.prisma");
+    std::fs::write(
+        &good,
+        "model Job {\n  id Int @id\n  @@map(\"jobs\")\n}\nenum State { A B }\n",
+    )
+    .unwrap();
+    let bad = dir.join("bad.prisma");
+    std::fs::write(&bad, "model Job {\n  @@map(1)\n}\n").unwrap();
+    let (good, bad) = (good.to_str().unwrap(), bad.to_str().unwrap());
+
+    let sql = "UPDATE jobs SET state = $1::\"State\" FROM \"LiteLLM_A\"";
+    let expected = "UPDATE \"s\".jobs SET state = $1::\"s\".\"State\" FROM \"LiteLLM_A\"";
+    expect(
+        run(&["--schema", "s", "--prisma-schema", good], &[], sql),
+        0,
+        expected,
+        "",
+    );
+    let with_pattern = "UPDATE \"s\".jobs SET state = $1::\"s\".\"State\" FROM \"s\".\"LiteLLM_A\"";
+    let args = [
+        "--schema",
+        "s",
+        "--prisma-schema",
+        good,
+        "--match",
+        "LiteLLM_*",
+    ];
+    expect(run(&args, &[], sql), 0, with_pattern, "");
+
+    let stderr = format!("{bad}:2:9: invalid Prisma schema: @@map needs a string argument\n");
+    expect(
+        run(&["--schema", "s", "--prisma-schema", bad], &[], sql),
+        2,
+        "",
+        &stderr,
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn current_schema_is_pinned_on_request() {
+    let sql = "SELECT current_schema(), current_schemas(false)";
+    expect(run(&["--schema", "s"], &[], sql), 0, sql, "");
+    let pinned = "SELECT 's'::name, ARRAY['s']::name[]";
+    expect(
+        run(&["--schema", "s", "--pin-current-schema"], &[], sql),
+        0,
+        pinned,
+        "",
+    );
 }

@@ -11,10 +11,15 @@ const FIXTURE: &str = include_str!("fixtures/schema.prisma");
 #[track_caller]
 fn check(qualifier: &Qualifier, cases: &[(&str, &str)]) {
     for (input, expected) in cases {
-        let output = qualifier.qualify(input).unwrap_or_else(|e| panic!("{input}\n{e:?}"));
+        let output = qualifier
+            .qualify(input)
+            .unwrap_or_else(|e| panic!("{input}\n{e:?}"));
         assert_eq!(output, *expected, "input: {input}");
         let again = qualifier.qualify(&output).unwrap();
-        assert!(matches!(again, Cow::Borrowed(_)), "not idempotent: {input}\n{again}");
+        assert!(
+            matches!(again, Cow::Borrowed(_)),
+            "not idempotent: {input}\n{again}"
+        );
     }
 }
 
