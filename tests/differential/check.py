@@ -121,6 +121,7 @@ def load_pglast(cache):
     if not (site / f"pglast-{PGLAST_VERSION}.dist-info").is_dir():
         cmd = [sys.executable, "-m", "pip", "install", "--quiet", "--upgrade",
                "--no-deps", "--only-binary", "pglast", "--target", str(site),
+               "--root-user-action=ignore", "--disable-pip-version-check",
                f"pglast=={PGLAST_VERSION}"]
         subprocess.run(cmd, check=True)
     sys.path.insert(0, str(site))

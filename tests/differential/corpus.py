@@ -41,6 +41,7 @@ def download_sdist(version, cache):
         # Only pglast itself from source: its build requirements may come
         # as wheels, which keeps the metadata step to seconds.
         cmd = [sys.executable, "-m", "pip", "download", "--quiet",
+               "--disable-pip-version-check",
                "--no-deps", "--no-binary", "pglast", f"pglast=={version}",
                "-d", str(cache)]
         subprocess.run(cmd, check=True)
