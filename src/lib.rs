@@ -62,24 +62,30 @@
 //! statements the parser cannot read; by default they are an error with a
 //! line and column ([`Unparsable`] chooses otherwise).
 
+mod cache;
 mod edit;
 mod error;
 mod literal;
 mod maintenance;
 mod parse;
 mod pattern;
+mod prescan;
 mod prisma;
 mod qualifier;
 mod schema;
 mod splice;
+mod static_sql;
 mod walk;
 
+pub use cache::{Qualified, DEFAULT_CACHE_CAPACITY};
 pub use error::{Error, Position, SchemaOrigin};
+pub use prescan::SyntaxCheck;
 pub use prisma::{DeclaredName, PrismaSchema};
 pub use qualifier::{
     Qualifier, QualifierBuilder, Unparsable, Unqualified, DEFAULT_MAX_SQL_LEN, DEFAULT_PATTERN,
 };
 pub use schema::Schema;
+pub use static_sql::StaticSql;
 
 /// The README's examples, compiled and run as doctests so they cannot drift.
 #[cfg(doctest)]

@@ -91,6 +91,14 @@ impl NameMatcher {
         self.patterns.is_empty() && self.relations.is_empty() && self.types.is_empty()
     }
 
+    /// Every pattern and exact name as written: each name this matcher
+    /// accepts contains every literal part of one of them.
+    pub(crate) fn texts(&self) -> impl Iterator<Item = &str> {
+        let patterns = self.patterns.iter().map(|p| p.text.as_str());
+        let names = self.relations.keys().chain(self.types.keys());
+        patterns.chain(names.map(String::as_str))
+    }
+
     /// The schemas named per relation or type.
     pub(crate) fn schemas(&self) -> &[Schema] {
         &self.schemas

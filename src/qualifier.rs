@@ -1,15 +1,19 @@
 //! The qualifier: settings, and the rewrite from SQL text to SQL text.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
+use crate::cache::{Cache, Qualified, DEFAULT_CACHE_CAPACITY};
 use crate::edit::{self, Schemas};
 use crate::error::{Error, Position};
 use crate::literal::unqualified_regclass_name;
 use crate::parse::{self, Parsed, Piece};
 use crate::pattern::{NameMatcher, Pattern};
+use crate::prescan::{Prescan, SyntaxCheck};
 use crate::prisma::PrismaSchema;
 use crate::schema::Schema;
 use crate::splice;
+use crate::static_sql::QualifierId;
 use crate::walk::{self, Site, SiteKind};
 
 /// The pattern used when none is given: Prisma's LiteLLM tables.
@@ -48,6 +52,10 @@ pub struct Qualifier {
     walk: walk::Options,
     unparsable: Unparsable,
     max_sql_len: usize,
+    syntax_check: SyntaxCheck,
+    prescan: Prescan,
+    cache: Cache,
+    id: QualifierId,
 }
 
 /// An unqualified name that [`Qualifier::qualify`] would qualify.
@@ -89,6 +97,8 @@ impl Qualifier {
             walk: walk::Options::default(),
             unparsable: Unparsable::default(),
             max_sql_len: DEFAULT_MAX_SQL_LEN,
+            cache_capacity: DEFAULT_CACHE_CAPACITY,
+            syntax_check: SyntaxCheck::default(),
         }
     }
 
@@ -100,6 +110,11 @@ impl Qualifier {
     /// `sql` with `"schema".` put in front of every unqualified name that
     /// matches, and nothing else changed. Borrowed when there is nothing to
     /// change or no schema.
+    ///
+    /// A result is remembered in the qualifier's cache
+    /// ([`QualifierBuilder::cache_capacity`]), so the same text again is not
+    /// parsed again; a remembered rewrite is copied out. Errors are not
+    /// remembered.
     ///
     /// ```
     /// use pgqualify::{Qualifier, Schema};
@@ -124,6 +139,86 @@ impl Qualifier {
     /// - [`Error::SchemaBreaksLiteral`] when a `regclass` literal is
     ///   dollar-quoted with a tag the schema name contains.
     pub fn qualify<'a>(&self, sql: &'a str) -> Result<Cow<'a, str>, Error> {
+        if let Some(known) = self.known(sql)? {
+            return Ok(known.into());
+        }
+        let output = self.rewrite(sql)?;
+        match &output {
+            Cow::Borrowed(_) => self.cache.insert_unchanged(sql),
+            Cow::Owned(rewritten) if self.cache.admits(rewritten.len()) => {
+                self.cache
+                    .insert_rewritten(sql, Arc::from(rewritten.as_str()));
+            }
+            Cow::Owned(_) => {}
+        }
+        Ok(output)
+    }
+
+    /// The same text as [`Qualifier::qualify`], with a rewrite shared with
+    /// the cache rather than copied out, so that a cache hit allocates
+    /// nothing.
+    ///
+    /// ```
+    /// use pgqualify::{Qualified, Qualifier, Schema};
+    ///
+    /// let qualifier = Qualifier::new(Schema::new("litellm")?);
+    /// let sql = r#"SELECT * FROM "LiteLLM_TeamTable" WHERE team_id = $1"#;
+    /// let first = qualifier.qualify_shared(sql)?;
+    /// let again = qualifier.qualify_shared(sql)?;
+    /// assert_eq!(again, r#"SELECT * FROM "litellm"."LiteLLM_TeamTable" WHERE team_id = $1"#);
+    /// if let (Qualified::Rewritten(first), Qualified::Rewritten(again)) = (&first, &again) {
+    ///     assert!(std::sync::Arc::ptr_eq(first, again));
+    /// }
+    /// # Ok::<(), pgqualify::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Qualifier::qualify`].
+    pub fn qualify_shared<'a>(&self, sql: &'a str) -> Result<Qualified<'a>, Error> {
+        if let Some(known) = self.known(sql)? {
+            return Ok(known);
+        }
+        match self.rewrite(sql)? {
+            Cow::Borrowed(sql) => {
+                self.cache.insert_unchanged(sql);
+                Ok(Qualified::Unchanged(sql))
+            }
+            Cow::Owned(rewritten) => {
+                let rewritten: Arc<str> = rewritten.into();
+                self.cache.insert_rewritten(sql, Arc::clone(&rewritten));
+                Ok(Qualified::Rewritten(rewritten))
+            }
+        }
+    }
+
+    /// The result when it is known without a parse: nothing to qualify
+    /// with, a text too long, a text that cannot hold a name (under
+    /// [`SyntaxCheck::Candidates`]), or a text the cache remembers.
+    fn known<'a>(&self, sql: &'a str) -> Result<Option<Qualified<'a>>, Error> {
+        if self.schema.is_none() && self.matcher.schemas().is_empty() {
+            return Ok(Some(Qualified::Unchanged(sql)));
+        }
+        if sql.len() > self.max_sql_len {
+            return Err(Error::TooLong {
+                len: sql.len(),
+                limit: self.max_sql_len,
+            });
+        }
+        let skip = self.syntax_check == SyntaxCheck::Candidates && !self.prescan.may_match(sql);
+        if skip {
+            return Ok(Some(Qualified::Unchanged(sql)));
+        }
+        Ok(self.cache.get(sql))
+    }
+
+    /// Which qualifier this is, for results remembered outside it.
+    pub(crate) fn id(&self) -> QualifierId {
+        self.id
+    }
+
+    /// The rewrite itself: parse, walk, edit.
+    fn rewrite<'a>(&self, sql: &'a str) -> Result<Cow<'a, str>, Error> {
         if self.schema.is_none() && self.matcher.schemas().is_empty() {
             return Ok(Cow::Borrowed(sql));
         }
@@ -242,6 +337,8 @@ pub struct QualifierBuilder {
     walk: walk::Options,
     unparsable: Unparsable,
     max_sql_len: usize,
+    cache_capacity: usize,
+    syntax_check: SyntaxCheck,
 }
 
 impl QualifierBuilder {
@@ -390,18 +487,45 @@ impl QualifierBuilder {
         self
     }
 
+    /// How many results the qualifier remembers, keyed by the SQL text; by
+    /// default [`DEFAULT_CACHE_CAPACITY`] (1024). 0 turns the cache off.
+    ///
+    /// Texts longer than 16 KiB are not remembered, so the cache holds at
+    /// most `entries` times 16 KiB of text (about 2 KB per entry for a
+    /// typical query). When it is full, a new text replaces one that was
+    /// not used since the last replacement near it (CLOCK eviction over
+    /// sets of eight). The cache is shared by every thread that uses the
+    /// qualifier; a clone of the qualifier starts with an empty one.
+    pub fn cache_capacity(mut self, entries: usize) -> QualifierBuilder {
+        self.cache_capacity = entries;
+        self
+    }
+
+    /// Which texts are parsed, and so checked for syntax; by default
+    /// [`SyntaxCheck::Every`]. [`SyntaxCheck::Candidates`] returns texts
+    /// in which nothing can match without parsing them.
+    pub fn syntax_check(mut self, check: SyntaxCheck) -> QualifierBuilder {
+        self.syntax_check = check;
+        self
+    }
+
     /// The qualifier.
     pub fn build(mut self) -> Qualifier {
         if self.matcher.is_empty() {
             let default = Pattern::new(DEFAULT_PATTERN).expect("the default pattern is not empty");
             self.matcher.add_pattern(default);
         }
+        let prescan = Prescan::new(self.matcher.texts(), self.walk.pin_current_schema);
         Qualifier {
             schema: self.schema,
             matcher: self.matcher,
             walk: self.walk,
             unparsable: self.unparsable,
             max_sql_len: self.max_sql_len,
+            syntax_check: self.syntax_check,
+            prescan,
+            cache: Cache::new(self.cache_capacity),
+            id: QualifierId::next(),
         }
     }
 }
