@@ -139,6 +139,14 @@ fn ddl_and_maintenance_positions() {
         (r#"CREATE POLICY p ON "LiteLLM_A" USING (owner = current_user)"#, r#"CREATE POLICY p ON "s"."LiteLLM_A" USING (owner = current_user)"#),
         (r#"CREATE RULE r AS ON INSERT TO "LiteLLM_A" DO INSTEAD NOTHING"#, r#"CREATE RULE r AS ON INSERT TO "s"."LiteLLM_A" DO INSTEAD NOTHING"#),
         (r#"DROP TRIGGER t ON "LiteLLM_A""#, r#"DROP TRIGGER t ON "s"."LiteLLM_A""#),
+        (r#"CREATE TABLE "LiteLLM_T" (c int, LIKE "LiteLLM_A")"#, r#"CREATE TABLE "s"."LiteLLM_T" (c int, LIKE "s"."LiteLLM_A")"#),
+        (r#"ALTER TABLE "LiteLLM_A" INHERIT "LiteLLM_B""#, r#"ALTER TABLE "s"."LiteLLM_A" INHERIT "s"."LiteLLM_B""#),
+        (r#"ALTER TABLE "LiteLLM_A" NO INHERIT "LiteLLM_B""#, r#"ALTER TABLE "s"."LiteLLM_A" NO INHERIT "s"."LiteLLM_B""#),
+        (r#"CREATE SEQUENCE "LiteLLM_S" OWNED BY "LiteLLM_A".id"#, r#"CREATE SEQUENCE "s"."LiteLLM_S" OWNED BY "s"."LiteLLM_A".id"#),
+        (r#"CREATE FOREIGN TABLE "LiteLLM_F" () INHERITS ("LiteLLM_A") SERVER remote"#, r#"CREATE FOREIGN TABLE "s"."LiteLLM_F" () INHERITS ("s"."LiteLLM_A") SERVER remote"#),
+        (r#"DROP FOREIGN TABLE "LiteLLM_F""#, r#"DROP FOREIGN TABLE "s"."LiteLLM_F""#),
+        (r#"COMMENT ON FOREIGN TABLE "LiteLLM_F" IS 'remote'"#, r#"COMMENT ON FOREIGN TABLE "s"."LiteLLM_F" IS 'remote'"#),
+        (r#"SELECT * FROM (TABLE "LiteLLM_A") AS t"#, r#"SELECT * FROM (TABLE "s"."LiteLLM_A") AS t"#),
         (r#"DROP POLICY p ON "LiteLLM_A""#, r#"DROP POLICY p ON "s"."LiteLLM_A""#),
         (r#"ALTER TABLE "LiteLLM_A" ATTACH PARTITION "LiteLLM_A_p1" FOR VALUES FROM (1) TO (2)"#, r#"ALTER TABLE "s"."LiteLLM_A" ATTACH PARTITION "s"."LiteLLM_A_p1" FOR VALUES FROM (1) TO (2)"#),
         (r#"ALTER TABLE "LiteLLM_A" DETACH PARTITION "LiteLLM_A_p1""#, r#"ALTER TABLE "s"."LiteLLM_A" DETACH PARTITION "s"."LiteLLM_A_p1""#),
@@ -186,6 +194,13 @@ fn never_touched() {
         r#"INSERT INTO s."LiteLLM_A" VALUES (1) ON CONFLICT ON CONSTRAINT "LiteLLM_A_pkey" DO NOTHING"#,
         r#"ALTER TABLE s."LiteLLM_A" RENAME TO "LiteLLM_B""#,
         r#"SET search_path TO "LiteLLM_A""#,
+        // Temporary relations live in pg_temp; PostgreSQL refuses them in
+        // any other schema.
+        r#"CREATE TEMP TABLE "LiteLLM_T" (x int)"#,
+        r#"CREATE TEMPORARY VIEW "LiteLLM_V" AS SELECT 1"#,
+        r#"CREATE TEMP SEQUENCE "LiteLLM_S""#,
+        r#"SELECT 1 AS x INTO TEMP "LiteLLM_T""#,
+        r#"WITH "LiteLLM_A" AS (SELECT 1) TABLE "LiteLLM_A""#,
         "",
         "  ;; ",
     ];

@@ -11,8 +11,8 @@ use std::ops::ControlFlow;
 use std::ptr;
 
 use sqlparser::ast::{
-    ArrayElemTypeDef, DataType, Expr, Ident, ObjectName, ObjectNamePart, Query, Select, Statement,
-    TableFactor, Visit, Visitor,
+    ArrayElemTypeDef, DataType, Expr, Ident, ObjectName, ObjectNamePart, Query, Select, SetExpr,
+    Statement, TableFactor, Visit, Visitor,
 };
 
 use crate::error::Position;
@@ -87,7 +87,7 @@ pub(crate) fn sites(
         scopes: Vec::new(),
         bodies: Vec::new(),
         targets: Vec::new(),
-        table_functions: Vec::new(),
+        not_relations: Vec::new(),
         sites: Vec::new(),
     };
     for statement in statements {
@@ -104,7 +104,7 @@ pub(crate) fn name_sites(names: &[Ident], matcher: &NameMatcher) -> Vec<Site> {
         scopes: Vec::new(),
         bodies: Vec::new(),
         targets: Vec::new(),
-        table_functions: Vec::new(),
+        not_relations: Vec::new(),
         sites: Vec::new(),
     };
     names
@@ -122,8 +122,10 @@ struct Walk<'m> {
     bodies: Vec<CteBody>,
     /// Names that are DML targets: never CTE references.
     targets: Vec<*const ObjectName>,
-    /// Names of functions in FROM: not relations.
-    table_functions: Vec<*const ObjectName>,
+    /// Names the visitor reaches that must stay as they are: functions in
+    /// FROM, and temporary relations being created, which PostgreSQL
+    /// refuses to place in an ordinary schema.
+    not_relations: Vec<*const ObjectName>,
     sites: Vec<Site>,
 }
 
@@ -148,6 +150,24 @@ enum Shadowing {
 }
 
 impl Walk<'_> {
+    /// `TABLE t`, which sqlparser keeps as a name outside the visitor's
+    /// reach, possibly inside set operations (walked without recursion, as
+    /// a `UNION ALL` chain can be very long).
+    fn table_commands(&mut self, body: &SetExpr) {
+        let mut pending = vec![body];
+        while let Some(set) = pending.pop() {
+            match set {
+                SetExpr::SetOperation { left, right, .. } => pending.extend([&**left, &**right]),
+                SetExpr::Table(table) if table.schema_name.is_none() => {
+                    if let Some(name) = &table.table_name {
+                        self.relation_ident(name, Shadowing::ByCte);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
     fn cte_in_scope(&self, identity: &str) -> bool {
         let visible = |scope: &CteScope| scope.names[..scope.visible].iter().any(|n| n == identity);
         self.scopes.iter().any(visible)
@@ -229,6 +249,7 @@ impl Visitor for Walk<'_> {
             let visible = names.len();
             self.scopes.push(CteScope { names, visible });
         }
+        self.table_commands(&query.body);
         ControlFlow::Continue(())
     }
 
@@ -246,9 +267,10 @@ impl Visitor for Walk<'_> {
     }
 
     fn pre_visit_select(&mut self, select: &Select) -> ControlFlow<Self::Break> {
-        // `SELECT ... INTO t` creates `t`: a target, never a CTE.
-        let targets = select.into.iter().flat_map(|into| &into.targets);
-        for target in targets {
+        // `SELECT ... INTO t` creates `t`: a target, never a CTE, and not to
+        // be qualified when temporary.
+        let into = select.into.iter().filter(|into| !into.temporary);
+        for target in into.flat_map(|into| &into.targets) {
             if let Expr::Identifier(ident) = target {
                 self.relation_ident(ident, Shadowing::Never);
             }
@@ -263,14 +285,14 @@ impl Visitor for Walk<'_> {
             ..
         } = factor
         {
-            self.table_functions.push(name);
+            self.not_relations.push(name);
         }
         ControlFlow::Continue(())
     }
 
     fn pre_visit_relation(&mut self, name: &ObjectName) -> ControlFlow<Self::Break> {
         let is = |names: &[*const ObjectName]| names.iter().any(|&n| ptr::eq(n, name));
-        if is(&self.table_functions) {
+        if is(&self.not_relations) {
             return ControlFlow::Continue(());
         }
         let shadowing = if is(&self.targets) {

@@ -4,8 +4,8 @@
 
 use sqlparser::ast::{
     AlterColumnOperation, AlterTableOperation, ColumnDef, ColumnOption, CommentObject, CopySource,
-    CreateTableLikeKind, FromTable, GrantObjects, ObjectName, ObjectNamePart, ObjectType,
-    Statement, TableConstraint, TableFactor, TableObject,
+    CreateTableLikeKind, DataType, FromTable, GrantObjects, ObjectName, ObjectNamePart, ObjectType,
+    SequenceOptions, Statement, TableConstraint, TableFactor, TableObject,
 };
 
 use super::{Shadowing, Walk};
@@ -13,7 +13,16 @@ use super::{Shadowing, Walk};
 impl Walk<'_> {
     /// A column definition: its type, and the table it references.
     pub(super) fn column(&mut self, column: &ColumnDef) {
-        self.data_type(&column.data_type);
+        // sqlparser reads `(c int, LIKE t)` as a column `LIKE` of type `t`;
+        // LIKE is reserved in PostgreSQL, so that can only be the clause.
+        let like =
+            column.name.quote_style.is_none() && column.name.value.eq_ignore_ascii_case("like");
+        match &column.data_type {
+            DataType::Custom(name, modifiers) if like && modifiers.is_empty() => {
+                return self.relation(name, Shadowing::Never);
+            }
+            data_type => self.data_type(data_type),
+        }
         for option in &column.options {
             if let ColumnOption::ForeignKey(key) = &option.option {
                 self.relation(&key.foreign_table, Shadowing::Never);
@@ -95,15 +104,42 @@ impl Walk<'_> {
                 names,
                 ..
             } => names.iter().for_each(|name| self.type_name(name)),
-            Statement::CreateSequence { name, .. } | Statement::AlterIndex { name, .. } => {
-                self.relation(name, Shadowing::Never);
+            Statement::CreateSequence {
+                temporary,
+                name,
+                sequence_options,
+                ..
+            } => {
+                if !temporary {
+                    self.relation(name, Shadowing::Never);
+                }
+                for option in sequence_options {
+                    if let SequenceOptions::OwnedBy(Some(column)) = option {
+                        self.table_of_column(column);
+                    }
+                }
             }
+            Statement::AlterIndex { name, .. } => self.relation(name, Shadowing::Never),
+            Statement::CreateView(view) if view.temporary => self.not_relations.push(&view.name),
             Statement::CreateTable(create) => {
+                if create.temporary {
+                    self.not_relations.push(&create.name);
+                }
                 if let Some(like) = &create.like {
                     let (CreateTableLikeKind::Parenthesized(like)
                     | CreateTableLikeKind::Plain(like)) = like;
                     self.relation(&like.name, Shadowing::Never);
                 }
+                for parent in create.inherits.iter().flatten() {
+                    self.relation(parent, Shadowing::Never);
+                }
+                create.columns.iter().for_each(|c| self.column(c));
+                create
+                    .constraints
+                    .iter()
+                    .for_each(|c| self.foreign_key_of_constraint(c));
+            }
+            Statement::CreateForeignTable(create) => {
                 for parent in create.inherits.iter().flatten() {
                     self.relation(parent, Shadowing::Never);
                 }
@@ -126,6 +162,10 @@ impl Walk<'_> {
                             op: AlterColumnOperation::SetDataType { data_type, .. },
                             ..
                         } => self.data_type(data_type),
+                        AlterTableOperation::Inherit { parent }
+                        | AlterTableOperation::NoInherit { parent } => {
+                            self.relation(parent, Shadowing::Never);
+                        }
                         AlterTableOperation::AttachPartitionOf { partition, .. }
                         | AlterTableOperation::DetachPartitionOf { partition, .. } => {
                             self.relation(partition, Shadowing::Never);
@@ -151,19 +191,23 @@ impl Walk<'_> {
         }
     }
 
+    /// `table.column`: the table is the first of two parts.
+    fn table_of_column(&mut self, name: &ObjectName) {
+        if let [ObjectNamePart::Identifier(table), _] = name.0.as_slice() {
+            self.relation_ident(table, Shadowing::Never);
+        }
+    }
+
     fn comment(&mut self, object_type: CommentObject, name: &ObjectName) {
         match object_type {
             CommentObject::Table
+            | CommentObject::ForeignTable
             | CommentObject::View
             | CommentObject::MaterializedView
             | CommentObject::Index
             | CommentObject::Sequence => self.relation(name, Shadowing::Never),
-            // `table.column`: the table is the first of two parts.
-            CommentObject::Column => {
-                if let [ObjectNamePart::Identifier(table), _] = name.0.as_slice() {
-                    self.relation_ident(table, Shadowing::Never);
-                }
-            }
+            CommentObject::Type | CommentObject::Domain => self.type_name(name),
+            CommentObject::Column => self.table_of_column(name),
             _ => {}
         }
     }
@@ -173,6 +217,7 @@ fn drops_relation(object_type: &ObjectType) -> bool {
     matches!(
         object_type,
         ObjectType::Table
+            | ObjectType::ForeignTable
             | ObjectType::View
             | ObjectType::MaterializedView
             | ObjectType::Index
