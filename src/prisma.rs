@@ -249,7 +249,7 @@ impl<'t> Reader<'t> {
         Ok(token)
     }
 
-    fn expect(&mut self, punct: &'static str) -> Result<(), Error> {
+    fn require(&mut self, punct: &'static str) -> Result<(), Error> {
         let token = self.next(&format!("`{punct}`"))?;
         match token.lexeme {
             Lexeme::Punct(p) if p == punct => Ok(()),
@@ -279,7 +279,7 @@ impl<'t> Reader<'t> {
             other => return Err(invalid(position, format!("unknown block `{other}`"))),
         };
         let (name, _) = self.word(&format!("a name after `{keyword}`"))?;
-        self.expect("{")?;
+        self.require("{")?;
         let mut declared = DeclaredName {
             name: name.to_owned(),
             schema: None,
@@ -338,10 +338,10 @@ impl<'t> Reader<'t> {
 
     /// `("value")` or `(name: "value")`: the value.
     fn string_argument(&mut self, attribute: &str) -> Result<String, Error> {
-        self.expect("(")?;
+        self.require("(")?;
         let mut token = self.next("a string")?;
         if let Lexeme::Word(_) = token.lexeme {
-            self.expect(":")?;
+            self.require(":")?;
             token = self.next("a string")?;
         }
         let Lexeme::Text(value) = &token.lexeme else {
