@@ -1,0 +1,84 @@
+//! Resolves the schema from an arbitrary `DATABASE_URL`, and checks that
+//! no password ever shows in what the result prints.
+//!
+//! The input is UTF-8; a `\x01` in it splits it into `LITELLM_DB_SCHEMA`
+//! (before) and `DATABASE_URL` (after). Resolution must not panic. When the
+//! `url` crate finds a password of four or more characters, neither the
+//! error's message, its sources, nor the `Debug` form of the result may
+//! contain it, raw or percent-decoded.
+//!
+//! A message may hold the password's text by coincidence: a password `DATA`
+//! is in every `DATABASE_URL ...` message, and a password that also appears
+//! as a schema parameter is echoed with that parameter. To tell such cases
+//! from a leak, the same settings are resolved again with the password
+//! replaced: text that was there by coincidence is there again.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use percent_encoding::percent_decode_str;
+use pgqualify::{Error, Schema};
+
+/// The password put in place of the real one for the second resolution.
+const STAND_IN: &str = "stand-in-password-7f3a";
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let (db_schema, database_url) = match text.split_once('\u{1}') {
+        Some((db_schema, database_url)) => (Some(db_schema), database_url),
+        None => (None, text),
+    };
+    let result = Schema::resolve(db_schema, Some(database_url));
+    let shown = shown(&result);
+
+    let Ok(url) = url::Url::parse(database_url) else {
+        // No password can be found, and the error carries only the kind of
+        // parse failure.
+        if let Err(Error::InvalidDatabaseUrl(kind)) = &result {
+            let debug = format!("{:?}", result.as_ref().unwrap_err());
+            assert_eq!(debug, format!("InvalidDatabaseUrl({kind:?})"));
+        }
+        return;
+    };
+    let Some(raw) = url.password() else {
+        return;
+    };
+    let decoded = percent_decode_str(raw).decode_utf8_lossy();
+
+    let mut stand_in = url.clone();
+    if stand_in.set_password(Some(STAND_IN)).is_err() {
+        return;
+    }
+    let control = shown_for(db_schema, stand_in.as_str());
+    if !database_url.contains(STAND_IN) {
+        assert!(!control.contains(STAND_IN), "password shown: {control}");
+    }
+
+    for secret in [raw, &*decoded] {
+        if secret.chars().count() < 4 || control.contains(secret) {
+            continue;
+        }
+        assert!(!shown.contains(secret), "password {secret:?} shown: {shown}");
+    }
+});
+
+fn shown_for(db_schema: Option<&str>, database_url: &str) -> String {
+    shown(&Schema::resolve(db_schema, Some(database_url)))
+}
+
+/// Everything a caller could print: the `Debug` form of the result and,
+/// for an error, its message and those of its sources.
+fn shown(result: &Result<Option<Schema>, Error>) -> String {
+    let mut shown = format!("{result:?}");
+    if let Err(error) = result {
+        let mut next: Option<&dyn std::error::Error> = Some(error);
+        while let Some(error) = next {
+            shown.push('\n');
+            shown.push_str(&error.to_string());
+            next = error.source();
+        }
+    }
+    shown
+}
