@@ -424,8 +424,15 @@ struct Servers {
 impl Servers {
     /// Connects to both, or says why not: a skip note on stderr, or a panic
     /// when `CI` is `true`.
+    ///
+    /// The tests take turns: they share the fixture, and one test's DDL or
+    /// `LOCK ... NOWAIT` would disturb another's statements. The direct
+    /// connection holds a session advisory lock until it closes.
     fn connect() -> Option<Servers> {
-        let connected = connect("PGQUALIFY_E2E_DIRECT", DIRECT_DEFAULT).and_then(|direct| {
+        let connected = connect("PGQUALIFY_E2E_DIRECT", DIRECT_DEFAULT).and_then(|mut direct| {
+            direct
+                .batch_execute("SELECT pg_advisory_lock(hashtext('pgqualify e2e'))")
+                .map_err(|error| format!("cannot take the e2e turn: {error}"))?;
             let pooled = connect("PGQUALIFY_E2E_POOLED", POOLED_DEFAULT)?;
             Ok(Servers { direct, pooled })
         });
