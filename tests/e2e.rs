@@ -1,9 +1,10 @@
 //! End-to-end proof against a real PostgreSQL behind a real PgBouncer.
 //!
 //! `.ci/services` starts both and loads `tests/e2e/fixture.sql`: the
-//! application's tables in schema `litellm`, and an older copy of two of them
-//! in `public` with other rows. PgBouncer runs in transaction mode and resets
-//! each server connection after every transaction, so `search_path` is back to
+//! application's tables, views, enum types and a partitioned table in schema
+//! `litellm`, and older copies of some of them in `public` with other rows,
+//! labels or partitions. PgBouncer runs in transaction mode and resets each
+//! server connection after every transaction, so `search_path` is back to
 //! `"$user", public` whenever a transaction starts.
 //!
 //! Each statement of the corpus runs three ways:
@@ -18,6 +19,10 @@
 //! transaction that ends in `ROLLBACK`, so writes and DDL leave no trace; a
 //! statement that returns no rows has a follow-up query in that transaction
 //! that looks at what it did.
+//!
+//! The corpora differ in which names they qualify: `LiteLLM_*`, by the
+//! default pattern, or the names `tests/e2e/schema.prisma` declares, views
+//! and enum types without that prefix among them.
 //!
 //! The client is the synchronous `postgres` crate. It is a thin layer over
 //! `tokio-postgres`, which needs a tokio runtime and a task to drive each
@@ -41,7 +46,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
-use pgqualify::{Qualifier, Schema};
+use pgqualify::{DeclaredName, PrismaSchema, Qualifier, Schema};
 use postgres::{Client, Config, NoTls, SimpleQueryMessage};
 
 const DIRECT_DEFAULT: &str = "host=127.0.0.1 port=54329 user=pgqualify dbname=pgqualify";
@@ -343,6 +348,122 @@ const TENANT_SCHEMAS: &[&str] = &[
     "Ünïcödé",
 ];
 
+/// The fixture's data model as the application's ORM declares it: the
+/// names [`PRISMA_CORPUS`] qualifies, and no others.
+const PRISMA_SCHEMA: &str = include_str!("e2e/schema.prisma");
+
+/// Names of [`PRISMA_CORPUS`] cases whose rewritten form does not yet
+/// return the rows the application meant, as [`KNOWN_GAPS`].
+const PRISMA_KNOWN_GAPS: &[&str] = &[
+    // Argument and result types of CREATE FUNCTION stay as written.
+    "function argument of an enum type",
+    // Types in a column definition list (`AS j(status "JobStatus")`) stay
+    // as written.
+    "column definition list with an enum",
+    // A relation named in a string literal is qualified in the arguments of
+    // a function in the select list, but not of one called in FROM.
+    "leaf partitions by a regclass literal",
+];
+
+/// Shorthand for a check that lists the labels of an enum type of
+/// `litellm` in their order.
+macro_rules! labels {
+    ($type:literal) => {
+        concat!(
+            "SELECT enumlabel FROM pg_enum WHERE enumtypid = 'litellm.",
+            $type,
+            "'::regtype ORDER BY enumsortorder"
+        )
+    };
+}
+
+/// The columns of the temporary table `job_import`, with the schema of
+/// each column's type.
+const JOB_IMPORT_COLUMNS: &str = "SELECT a.attname, n.nspname, t.typname \
+    FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid \
+    JOIN pg_namespace n ON n.oid = t.typnamespace \
+    WHERE a.attrelid = 'pg_temp.job_import'::regclass AND a.attnum > 0 ORDER BY a.attnum";
+
+/// Statements on the names [`PRISMA_SCHEMA`] declares: views and enum types
+/// whose names have no `LiteLLM_` prefix, an enum known by its `@@map`
+/// name, and the `LiteLLM_` tables, here qualified because the schema
+/// declares them rather than by the default pattern.
+#[rustfmt::skip]
+const PRISMA_CORPUS: &[Case] = &[
+    // Views, one with an older copy in public and one without.
+    case("view with a copy in public", r#"SELECT date, spend FROM "MonthlyGlobalSpend" ORDER BY date"#),
+    case("view", r#"SELECT api_key, key_alias, total_spend FROM "Last30dKeysBySpend" ORDER BY total_spend DESC, api_key"#),
+    case("view joined to tables", r#"SELECT k.key_alias, k.total_spend, t.team_alias FROM "Last30dKeysBySpend" k JOIN "LiteLLM_VerificationToken" v ON v.token = k.api_key LEFT JOIN "LiteLLM_TeamTable" t ON t.team_id = v.team_id ORDER BY 1"#),
+    case("views in scalar subqueries", r#"SELECT (SELECT max(spend) FROM "MonthlyGlobalSpend") AS peak_day, (SELECT count(*) FROM "Last30dKeysBySpend" WHERE total_spend > $1) AS keys"#)
+        .params(&["0.1"]),
+    case("view in a cte", r#"WITH top AS (SELECT api_key, total_spend FROM "Last30dKeysBySpend" ORDER BY total_spend DESC LIMIT 2) SELECT v.key_alias, top.total_spend FROM top JOIN "LiteLLM_VerificationToken" v ON v.token = top.api_key ORDER BY 2 DESC"#),
+    case("views named in regclass literals", r#"SELECT to_regclass('"Last30dKeysBySpend"') IS NOT NULL AS present, pg_get_viewdef('"MonthlyGlobalSpend"') LIKE '%LiteLLM_SpendLogs%' AS from_spend_logs"#),
+    case("create or replace view", r#"CREATE OR REPLACE VIEW "MonthlyGlobalSpend" AS SELECT "startTime"::date AS date, sum(spend) AS spend FROM "LiteLLM_SpendLogs" WHERE call_type = 'acompletion' GROUP BY 1"#)
+        .check(r#"SELECT * FROM litellm."MonthlyGlobalSpend" ORDER BY 1"#),
+    case("temporary view over views", r#"CREATE TEMP VIEW key_report AS SELECT k.key_alias, k.total_spend, d.date, d.spend FROM "Last30dKeysBySpend" k CROSS JOIN "MonthlyGlobalSpend" d WHERE k.total_spend > 1"#)
+        .check("SELECT * FROM key_report ORDER BY 1, 3"),
+    case("comment on view", r#"COMMENT ON VIEW "MonthlyGlobalSpend" IS 'spend per day, for the monthly chart'"#)
+        .check(describe!("MonthlyGlobalSpend")),
+    case("drop view", r#"DROP VIEW "Last30dKeysBySpend""#)
+        .check(describe!("Last30dKeysBySpend")),
+
+    // Enum types in casts and parameters; public has an older "JobStatus".
+    case("insert with enum parameters", r#"INSERT INTO "ManagedJob" (id, status, delivery, created_at) VALUES ($1, $2::"JobStatus", $3::accounting_delivery_state, $4) RETURNING id, status, delivery"#)
+        .params(&["'job-9'", "'PAUSED'", "'PENDING'", "'2025-01-08 00:00Z'"]),
+    case("update with an enum array parameter", r#"UPDATE "ManagedJob" SET status = $1::"JobStatus" WHERE status = ANY ($2::"JobStatus"[]) RETURNING id, status"#)
+        .params(&["'done'", "'{QUEUED,RUNNING}'"]),
+    case("cast and typed literal", r#"SELECT id, CAST(requested AS "JobStatus") > "JobStatus" 'QUEUED' AS started FROM "ManagedJob" ORDER BY id"#),
+    case("mapped enum array parameter", r#"SELECT id, delivery FROM "ManagedJob" WHERE delivery = ANY ($1::accounting_delivery_state[]) ORDER BY id"#)
+        .params(&["'{PENDING,DELIVERED}'"]),
+    case("enum range with a copy in public", r#"SELECT e.label, e.n FROM unnest(enum_range(NULL::"JobStatus")) WITH ORDINALITY AS e(label, n) ORDER BY e.n"#),
+    case("mapped enum range", r#"SELECT unnest(enum_range(NULL::accounting_delivery_state))::text AS state"#),
+    case("column definition list with an enum", r#"SELECT m.id, j.status FROM jsonb_to_recordset($1::jsonb) AS j(id text, status "JobStatus") JOIN "ManagedJob" m ON m.id = j.id AND m.status = j.status ORDER BY 1"#)
+        .params(&[r#"'[{"id": "job-1", "status": "RUNNING"}, {"id": "job-3", "status": "done"}]'"#]),
+    case("row type of a model", r#"SELECT (jsonb_populate_record(NULL::"ManagedJob", '{"id": "job-x", "status": "PAUSED"}')).status"#),
+
+    // Enum types in DDL.
+    case("temporary table with enum columns", r#"CREATE TEMP TABLE job_import (id text PRIMARY KEY, status "JobStatus" NOT NULL, history "JobStatus"[])"#)
+        .check(JOB_IMPORT_COLUMNS),
+    case("temporary table with the mapped enum", r#"CREATE TEMP TABLE job_import (id text PRIMARY KEY, delivery accounting_delivery_state DEFAULT 'PENDING')"#)
+        .check(JOB_IMPORT_COLUMNS),
+    case("recreate a table with enum columns", r#"DROP TABLE "ManagedJob"; CREATE TABLE "ManagedJob" (id text PRIMARY KEY, status "JobStatus" NOT NULL DEFAULT 'QUEUED', delivery accounting_delivery_state, requested text, created_at timestamptz NOT NULL)"#)
+        .check(describe!("ManagedJob")),
+    case("add enum columns", r#"ALTER TABLE "ManagedJob" ADD COLUMN previous_status "JobStatus", ADD COLUMN IF NOT EXISTS deliveries accounting_delivery_state[] NOT NULL DEFAULT '{}'"#)
+        .check(describe!("ManagedJob")),
+    case("add an enum column to a LiteLLM table", r#"ALTER TABLE "LiteLLM_TeamTable" ADD COLUMN delivery accounting_delivery_state NOT NULL DEFAULT 'PENDING'"#)
+        .check(describe!("LiteLLM_TeamTable")),
+    case("change a column to an enum", r#"ALTER TABLE "ManagedJob" ALTER COLUMN requested TYPE "JobStatus" USING requested::"JobStatus""#)
+        .check(describe!("ManagedJob")),
+    case("enum default", r#"ALTER TABLE "ManagedJob" ALTER COLUMN status SET DEFAULT 'RUNNING'::"JobStatus""#)
+        .check(r#"INSERT INTO litellm."ManagedJob" (id, created_at) VALUES ('job-new', '2025-01-08 00:00Z') RETURNING status"#),
+    case("add an enum value", r#"ALTER TYPE "JobStatus" ADD VALUE IF NOT EXISTS 'CANCELLED' BEFORE 'done'"#)
+        .check(labels!(r#""JobStatus""#)),
+    case("add a value to the mapped enum", "ALTER TYPE accounting_delivery_state ADD VALUE 'FAILED'")
+        .check(labels!("accounting_delivery_state")),
+    case("rename an enum value", r#"ALTER TYPE "JobStatus" RENAME VALUE 'done' TO 'DONE'"#)
+        .check(labels!(r#""JobStatus""#)),
+    case("comment on type", r#"COMMENT ON TYPE "JobStatus" IS 'where a managed job is'"#)
+        .check(r#"SELECT obj_description('litellm."JobStatus"'::regtype, 'pg_type')"#),
+    case("function argument of an enum type", r#"CREATE FUNCTION pg_temp.job_is_open(s "JobStatus") RETURNS boolean LANGUAGE sql IMMUTABLE AS $$SELECT s::text <> 'done'$$"#)
+        .check("SELECT n.nspname, t.typname FROM pg_proc p JOIN pg_type t ON t.oid = p.proargtypes[0] JOIN pg_namespace n ON n.oid = t.typnamespace WHERE p.proname = 'job_is_open'"),
+    case("drop the mapped enum", "DROP TYPE accounting_delivery_state CASCADE")
+        .check(describe!("ManagedJob")),
+
+    // LiteLLM_ tables, views and the partitioned table, by declaration.
+    case("table with a copy in public", r#"SELECT token, key_alias, spend FROM "LiteLLM_VerificationToken" ORDER BY token"#),
+    case("tables joined", r#"SELECT t.team_alias, count(v.token), sum(v.spend) FROM "LiteLLM_TeamTable" t LEFT JOIN "LiteLLM_VerificationToken" v USING (team_id) GROUP BY 1 ORDER BY 1"#),
+    case("LiteLLM view", r#"SELECT token, team_alias, team_spend FROM "LiteLLM_VerificationTokenView" ORDER BY token"#),
+    case("insert into the table public also has", r#"INSERT INTO "LiteLLM_UserTable" (user_id, user_alias, user_role) VALUES ($1, $2, 'internal_user')"#)
+        .params(&["'u-new'", "'New'"])
+        .check(r#"SELECT user_id, user_alias FROM litellm."LiteLLM_UserTable" ORDER BY 1"#),
+    case("partitioned table with a copy in public", r#"SELECT date, team_id, spend FROM "LiteLLM_DailySpend" ORDER BY 1, 2"#),
+    case("upsert into a partitioned table", r#"INSERT INTO "LiteLLM_DailySpend" AS d (date, team_id, spend) VALUES ($1, $2, $3) ON CONFLICT (date, team_id) DO UPDATE SET spend = d.spend + EXCLUDED.spend RETURNING date, team_id, spend"#)
+        .params(&["'2025-01-06'", "'team-research'", "0.75"]),
+    case("roll spend logs up into daily spend", r#"INSERT INTO "LiteLLM_DailySpend" (date, team_id, spend) SELECT "startTime"::date, team_id, sum(spend) FROM "LiteLLM_SpendLogs" WHERE team_id IS NOT NULL AND "startTime" >= $1 GROUP BY 1, 2 ON CONFLICT (date, team_id) DO UPDATE SET spend = EXCLUDED.spend RETURNING date, team_id, spend"#)
+        .params(&["'2025-01-07'"]),
+    case("leaf partitions by a regclass literal", r#"SELECT count(*) FROM pg_partition_tree('"LiteLLM_DailySpend"') WHERE isleaf"#),
+];
+
 #[test]
 fn pooler_forgets_search_path() {
     let Some(mut servers) = Servers::connect() else {
@@ -413,6 +534,58 @@ fn schemas_that_need_quoting() {
 
     eprintln!("{}", Summary::of(&verdicts));
     assert_verdicts(&verdicts, &[]);
+}
+
+#[test]
+fn the_prisma_schema_declares_the_fixture() {
+    let Some(mut servers) = Servers::connect() else {
+        return;
+    };
+    let prisma = PrismaSchema::parse(PRISMA_SCHEMA).unwrap();
+    let declared = |names: &[DeclaredName]| -> BTreeSet<String> {
+        assert!(names.iter().all(|n| n.schema.is_none()), "{names:?}");
+        names.iter().map(|n| n.name.clone()).collect()
+    };
+
+    let relations = first_column(
+        &mut servers.direct,
+        "SELECT relname FROM pg_class WHERE relnamespace = 'litellm'::regnamespace \
+         AND relkind IN ('r', 'p', 'v', 'm', 'f') AND NOT relispartition",
+    );
+    let types = first_column(
+        &mut servers.direct,
+        "SELECT typname FROM pg_type WHERE typnamespace = 'litellm'::regnamespace \
+         AND typtype IN ('e', 'd')",
+    );
+
+    assert_eq!(declared(prisma.relations()), relations);
+    assert_eq!(declared(prisma.types()), types);
+}
+
+#[test]
+fn prisma_names_through_pgbouncer() {
+    let Some(mut servers) = Servers::connect() else {
+        return;
+    };
+    assert_unique_names(PRISMA_CORPUS);
+    let prisma = PrismaSchema::parse(PRISMA_SCHEMA).unwrap();
+    let qualifier = Qualifier::builder()
+        .schema(Schema::new("litellm").unwrap())
+        .prisma_schema(&prisma)
+        .unwrap()
+        .build();
+    servers
+        .direct
+        .batch_execute("SET search_path TO litellm")
+        .unwrap();
+
+    let verdicts: Vec<Verdict> = PRISMA_CORPUS
+        .iter()
+        .map(|case| servers.judge(&qualifier, case, &|check| check.to_owned()))
+        .collect();
+
+    eprintln!("{}", Summary::of(&verdicts));
+    assert_verdicts(&verdicts, PRISMA_KNOWN_GAPS);
 }
 
 /// A direct connection and one through the pooler.
@@ -693,6 +866,14 @@ fn assert_verdicts(verdicts: &[Verdict], known_gaps: &[&str]) {
         verdicts.len(),
         problems.join("\n\n")
     );
+}
+
+/// The first column of every row `sql` returns.
+fn first_column(client: &mut Client, sql: &str) -> BTreeSet<String> {
+    let answer = statements(client.simple_query(sql).unwrap());
+    let rows = answer.into_iter().flat_map(|statement| statement.rows);
+    rows.filter_map(|row| row.into_iter().next().flatten())
+        .collect()
 }
 
 #[track_caller]

@@ -1,9 +1,10 @@
 -- Data for tests/e2e.rs, loaded by .ci/services as the database owner.
 --
--- The application's tables live in schema litellm. A legacy copy of two of
--- them stays in public with other rows, so a statement that misses its
--- schema can read the wrong data without any error. Four more schemas have
--- names that only work quoted and hold a smaller copy of the tables.
+-- The application's tables, views and enum types live in schema litellm.
+-- An older release left copies of some of them in public with other rows
+-- or labels, so a statement that misses its schema can read the wrong data
+-- without any error. Four more schemas have names that only work quoted and
+-- hold a smaller copy of the tables.
 --
 -- Loading it again starts from scratch.
 
@@ -18,6 +19,9 @@ DROP SCHEMA IF EXISTS "Acme Corp Production Tenant 00042 - Schema At The 63-Byte
 DROP SCHEMA IF EXISTS "Ünïcödé" CASCADE;
 DROP TABLE IF EXISTS public."LiteLLM_VerificationToken" CASCADE;
 DROP TABLE IF EXISTS public."LiteLLM_UserTable" CASCADE;
+DROP VIEW IF EXISTS public."MonthlyGlobalSpend";
+DROP TABLE IF EXISTS public."LiteLLM_DailySpend" CASCADE;
+DROP TYPE IF EXISTS public."JobStatus" CASCADE;
 
 CREATE SCHEMA litellm;
 
@@ -177,6 +181,48 @@ SELECT v.token, v.key_alias, v.spend, v.team_id,
   FROM litellm."LiteLLM_VerificationToken" v
   LEFT JOIN litellm."LiteLLM_TeamTable" t ON t.team_id = v.team_id;
 
+-- Enum types as Prisma creates them: under the enum's name, or under its
+-- @@map name.
+CREATE TYPE litellm."JobStatus" AS ENUM ('QUEUED', 'RUNNING', 'PAUSED', 'done');
+CREATE TYPE litellm.accounting_delivery_state AS ENUM ('PENDING', 'DELIVERED');
+
+-- Batch jobs run on behalf of a team. requested is the status a client
+-- asked for, kept as text by an older release.
+CREATE TABLE litellm."ManagedJob" (
+    id         text PRIMARY KEY,
+    status     litellm."JobStatus" NOT NULL DEFAULT 'QUEUED',
+    delivery   litellm.accounting_delivery_state,
+    requested  text,
+    created_at timestamptz NOT NULL
+);
+
+-- Spend per team and day, one partition per month. February is made ahead
+-- of time and still empty.
+CREATE TABLE litellm."LiteLLM_DailySpend" (
+    date    date NOT NULL,
+    team_id text NOT NULL,
+    spend   double precision NOT NULL DEFAULT 0,
+    PRIMARY KEY (date, team_id)
+) PARTITION BY RANGE (date);
+CREATE TABLE litellm."LiteLLM_DailySpend_2024_12" PARTITION OF litellm."LiteLLM_DailySpend"
+    FOR VALUES FROM ('2024-12-01') TO ('2025-01-01');
+CREATE TABLE litellm."LiteLLM_DailySpend_2025_01" PARTITION OF litellm."LiteLLM_DailySpend"
+    FOR VALUES FROM ('2025-01-01') TO ('2025-02-01');
+CREATE TABLE litellm."LiteLLM_DailySpend_2025_02" PARTITION OF litellm."LiteLLM_DailySpend"
+    FOR VALUES FROM ('2025-02-01') TO ('2025-03-01');
+
+-- Views the dashboard reads, under names without the LiteLLM_ prefix.
+CREATE VIEW litellm."MonthlyGlobalSpend" AS
+SELECT "startTime"::date AS date, sum(spend) AS spend
+  FROM litellm."LiteLLM_SpendLogs"
+ GROUP BY 1;
+
+CREATE VIEW litellm."Last30dKeysBySpend" AS
+SELECT s.api_key, v.key_alias, sum(s.spend) AS total_spend
+  FROM litellm."LiteLLM_SpendLogs" s
+  LEFT JOIN litellm."LiteLLM_VerificationToken" v ON v.token = s.api_key
+ GROUP BY 1, 2;
+
 -- Sets updated_by, so a test can see the trigger fire.
 CREATE FUNCTION litellm.stamp_updated_by() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -246,6 +292,18 @@ INSERT INTO litellm."LiteLLM_AuditLog" VALUES
  ('audit-1', '2025-01-05 09:00Z', 'u-linus', 'updated', 'LiteLLM_TeamTable',         'team-support',     '{"max_budget": 250}', '{"max_budget": 300}'),
  ('audit-2', '2025-01-06 17:45Z', 'u-ada',   'updated', 'LiteLLM_VerificationToken', '88dc28d0f030c55e', '{"tpm_limit": 20000}', '{"tpm_limit": 50000}');
 
+INSERT INTO litellm."ManagedJob" VALUES
+ ('job-1', 'RUNNING', 'PENDING',   'RUNNING', '2025-01-06 08:00Z'),
+ ('job-2', 'QUEUED',  NULL,        'QUEUED',  '2025-01-06 09:00Z'),
+ ('job-3', 'done',    'DELIVERED', 'done',    '2025-01-05 12:00Z'),
+ ('job-4', 'PAUSED',  'PENDING',   'PAUSED',  '2025-01-07 10:00Z');
+
+INSERT INTO litellm."LiteLLM_DailySpend" VALUES
+ ('2024-12-28', 'team-growth',   3.5),
+ ('2025-01-06', 'team-research', 2),
+ ('2025-01-06', 'team-support',  0.02),
+ ('2025-01-07', 'team-support',  0.03);
+
 -- The copies an older release left in public. Same shape, other rows: a
 -- statement that reaches them instead of litellm returns wrong data.
 CREATE TABLE public."LiteLLM_VerificationToken"
@@ -265,6 +323,28 @@ INSERT INTO public."LiteLLM_UserTable" (user_id, user_alias, team_id, user_role,
 VALUES
  ('u-ada',  'Ada (v1)', 'team-research', 'internal_user', 12, 'ada@acme.test'),
  ('u-root', 'root',     NULL,            'proxy_admin',   0,  'root@acme.test');
+
+-- The older release's enum lacked PAUSED, its daily spend had other
+-- partitions, and its spend view was computed from the keys.
+CREATE TYPE public."JobStatus" AS ENUM ('QUEUED', 'RUNNING', 'done');
+
+CREATE TABLE public."LiteLLM_DailySpend"
+    (LIKE litellm."LiteLLM_DailySpend" INCLUDING DEFAULTS)
+    PARTITION BY RANGE (date);
+ALTER TABLE public."LiteLLM_DailySpend" ADD PRIMARY KEY (date, team_id);
+CREATE TABLE public."LiteLLM_DailySpend_2024_11" PARTITION OF public."LiteLLM_DailySpend"
+    FOR VALUES FROM ('2024-11-01') TO ('2024-12-01');
+CREATE TABLE public."LiteLLM_DailySpend_default" PARTITION OF public."LiteLLM_DailySpend"
+    DEFAULT;
+INSERT INTO public."LiteLLM_DailySpend" VALUES
+ ('2024-10-02', 'team-legacy',   7.25),
+ ('2024-11-20', 'team-research', 40),
+ ('2025-01-06', 'team-research', 1);
+
+CREATE VIEW public."MonthlyGlobalSpend" AS
+SELECT updated_at::date AS date, sum(spend) AS spend
+  FROM public."LiteLLM_VerificationToken"
+ GROUP BY 1;
 
 -- Helpers for the test's follow-up checks. They pin their own search_path,
 -- so what they print does not depend on the caller's.
