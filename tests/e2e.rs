@@ -21,8 +21,10 @@
 //! that looks at what it did.
 //!
 //! The corpora differ in which names they qualify: `LiteLLM_*`, by the
-//! default pattern, or the names `tests/e2e/schema.prisma` declares, views
-//! and enum types without that prefix among them.
+//! default pattern; the names `tests/e2e/schema.prisma` declares, views and
+//! enum types without that prefix among them; and `current_schema()` and its
+//! kin, whose lookups must still go wrong through the pooler unless the
+//! qualifier pins them.
 //!
 //! The client is the synchronous `postgres` crate. It is a thin layer over
 //! `tokio-postgres`, which needs a tokio runtime and a task to drive each
@@ -464,6 +466,25 @@ const PRISMA_CORPUS: &[Case] = &[
     case("leaf partitions by a regclass literal", r#"SELECT count(*) FROM pg_partition_tree('"LiteLLM_DailySpend"') WHERE isleaf"#),
 ];
 
+/// Catalog lookups that mean the application's schema by
+/// `current_schema()`, `current_schema` or `current_schemas(...)`, as
+/// partition maintenance writes them. Through the pooler these calls name
+/// `public`, which has a partitioned `LiteLLM_DailySpend` of its own with
+/// other partitions.
+#[rustfmt::skip]
+const CURRENT_SCHEMA_CORPUS: &[Case] = &[
+    case("partitions by current_schema()", "SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) AS bound FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace n ON n.oid = p.relnamespace JOIN pg_class c ON c.oid = i.inhrelid WHERE n.nspname = current_schema() AND p.relname = 'LiteLLM_DailySpend' ORDER BY 1"),
+    case("partitions by bare current_schema", "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relispartition AND n.nspname = current_schema ORDER BY 1"),
+    case("oldest partition by nested lookups", "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = (SELECT p.oid FROM pg_class p WHERE p.relname = 'LiteLLM_DailySpend' AND p.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())) ORDER BY 1 LIMIT 1"),
+    case("create the next partition, then list them", r#"CREATE TABLE "LiteLLM_DailySpend_2025_03" PARTITION OF "LiteLLM_DailySpend" FOR VALUES FROM ('2025-03-01') TO ('2025-04-01'); SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() ORDER BY 1"#),
+    case("detach a partition, then list them", r#"ALTER TABLE "LiteLLM_DailySpend" DETACH PARTITION "LiteLLM_DailySpend_2024_12"; SELECT c.relname, c.relispartition FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relname LIKE 'LiteLLM\_DailySpend\_%' ORDER BY 1"#),
+    case("leaf partitions of the table in current_schema()", "SELECT count(*) FROM pg_partition_tree(to_regclass(format('%I.%I', current_schema(), 'LiteLLM_DailySpend'))) WHERE isleaf"),
+    case("current_schemas(false)", "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ANY (current_schemas(false)) AND c.relkind = 'p' ORDER BY 1, 2"),
+    case("current_schemas(true)", "SELECT array_to_string(current_schemas(true), ', ') AS path"),
+    case("views of current_schema", "SELECT viewname FROM pg_views WHERE schemaname = current_schema ORDER BY 1"),
+    case("enum labels by current_schema() in a cte", "WITH ours AS (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) SELECT t.typname, string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) FROM ours JOIN pg_type t ON t.typnamespace = ours.oid JOIN pg_enum e ON e.enumtypid = t.oid GROUP BY 1 ORDER BY 1"),
+];
+
 #[test]
 fn pooler_forgets_search_path() {
     let Some(mut servers) = Servers::connect() else {
@@ -586,6 +607,38 @@ fn prisma_names_through_pgbouncer() {
 
     eprintln!("{}", Summary::of(&verdicts));
     assert_verdicts(&verdicts, PRISMA_KNOWN_GAPS);
+}
+
+#[test]
+fn current_schema_through_pgbouncer() {
+    let Some(mut servers) = Servers::connect() else {
+        return;
+    };
+    assert_unique_names(CURRENT_SCHEMA_CORPUS);
+    let schema = Schema::new("litellm").unwrap();
+    let unpinned = Qualifier::new(schema.clone());
+    let pinned = Qualifier::builder()
+        .schema(schema)
+        .pin_current_schema(true)
+        .build();
+    servers
+        .direct
+        .batch_execute("SET search_path TO litellm")
+        .unwrap();
+
+    let mut judge_all = |qualifier: &Qualifier| -> Vec<Verdict> {
+        CURRENT_SCHEMA_CORPUS
+            .iter()
+            .map(|case| servers.judge(qualifier, case, &|check| check.to_owned()))
+            .collect()
+    };
+    let without_pin = judge_all(&unpinned);
+    let with_pin = judge_all(&pinned);
+
+    eprintln!("without pinning: {}", Summary::of(&without_pin));
+    eprintln!("pinned: {}", Summary::of(&with_pin));
+    assert_still_wrong(&without_pin);
+    assert_verdicts(&with_pin, &[]);
 }
 
 /// A direct connection and one through the pooler.
@@ -862,6 +915,32 @@ fn assert_verdicts(verdicts: &[Verdict], known_gaps: &[&str]) {
     assert!(
         problems.is_empty(),
         "{} of {} cases failed:\n\n{}",
+        problems.len(),
+        verdicts.len(),
+        problems.join("\n\n")
+    );
+}
+
+/// Fails with every case that, qualified without pinning `current_schema`,
+/// already returns what was meant: it cannot show what pinning adds.
+fn assert_still_wrong(verdicts: &[Verdict]) {
+    let mut problems = Vec::new();
+    for verdict in verdicts {
+        let problem = if verdict.meant_fails() {
+            "the statement fails even with search_path set"
+        } else if matches!(verdict.qualified, Outcome::NotRewritten(_)) {
+            "pgqualify refused the statement"
+        } else if verdict.qualified_matches() {
+            "without pinning, the qualified statement already returns what was meant"
+        } else {
+            continue;
+        };
+        problems.push(format!("{problem}\n{verdict}"));
+    }
+
+    assert!(
+        problems.is_empty(),
+        "{} of {} cases failed without pinning:\n\n{}",
         problems.len(),
         verdicts.len(),
         problems.join("\n\n")
