@@ -356,16 +356,7 @@ const PRISMA_SCHEMA: &str = include_str!("e2e/schema.prisma");
 
 /// Names of [`PRISMA_CORPUS`] cases whose rewritten form does not yet
 /// return the rows the application meant, as [`KNOWN_GAPS`].
-const PRISMA_KNOWN_GAPS: &[&str] = &[
-    // Argument and result types of CREATE FUNCTION stay as written.
-    "function argument of an enum type",
-    // Types in a column definition list (`AS j(status "JobStatus")`) stay
-    // as written.
-    "column definition list with an enum",
-    // A relation named in a string literal is qualified in the arguments of
-    // a function in the select list, but not of one called in FROM.
-    "leaf partitions by a regclass literal",
-];
+const PRISMA_KNOWN_GAPS: &[&str] = &[];
 
 /// Shorthand for a check that lists the labels of an enum type of
 /// `litellm` in their order.

@@ -40,6 +40,9 @@ fn exact_types_are_qualified_wherever_a_type_is_resolved() {
         (r#"CREATE TYPE "JobStatus" AS ENUM ('QUEUED', 'DONE')"#, r#"CREATE TYPE "s"."JobStatus" AS ENUM ('QUEUED', 'DONE')"#),
         (r#"ALTER TYPE "JobStatus" ADD VALUE 'FAILED'"#, r#"ALTER TYPE "s"."JobStatus" ADD VALUE 'FAILED'"#),
         (r#"DROP TYPE IF EXISTS "JobStatus""#, r#"DROP TYPE IF EXISTS "s"."JobStatus""#),
+        (r#"CREATE FUNCTION open(s "JobStatus") RETURNS SETOF "JobStatus" LANGUAGE sql AS $$SELECT s$$"#, r#"CREATE FUNCTION open(s "s"."JobStatus") RETURNS SETOF "s"."JobStatus" LANGUAGE sql AS $$SELECT s$$"#),
+        (r#"SELECT * FROM jsonb_to_recordset($1::jsonb) AS j(id text, status "JobStatus")"#, r#"SELECT * FROM jsonb_to_recordset($1::jsonb) AS j(id text, status "s"."JobStatus")"#),
+        (r#"COMMENT ON TYPE "JobStatus" IS 'states'"#, r#"COMMENT ON TYPE "s"."JobStatus" IS 'states'"#),
         // A type is not a relation, nor a string that names one.
         (r#"SELECT '"JobStatus"'::regclass, jobstatus::text FROM "JobStatus""#, r#"SELECT '"JobStatus"'::regclass, jobstatus::text FROM "JobStatus""#),
         (r#"SELECT x::jobstatus, x::public."JobStatus""#, r#"SELECT x::jobstatus, x::public."JobStatus""#),

@@ -168,6 +168,8 @@ fn names_resolved_at_run_time() {
         (r#"SELECT relname FROM pg_class WHERE oid = '"LiteLLM_A"'::regclass::oid"#, r#"SELECT relname FROM pg_class WHERE oid = '"s"."LiteLLM_A"'::regclass::oid"#),
         (r#"SELECT NULL::"LiteLLM_A", CAST(x AS "LiteLLM_A"), y::"LiteLLM_A"[]"#, r#"SELECT NULL::"s"."LiteLLM_A", CAST(x AS "s"."LiteLLM_A"), y::"s"."LiteLLM_A"[]"#),
         (r#"SELECT * FROM json_populate_record(NULL::"LiteLLM_A", $1)"#, r#"SELECT * FROM json_populate_record(NULL::"s"."LiteLLM_A", $1)"#),
+        (r#"SELECT count(*) FROM pg_partition_tree('"LiteLLM_A"') WHERE isleaf"#, r#"SELECT count(*) FROM pg_partition_tree('"s"."LiteLLM_A"') WHERE isleaf"#),
+        (r#"SELECT * FROM to_regclass('"LiteLLM_A"') r, LATERAL pg_partition_ancestors('"LiteLLM_A"') a"#, r#"SELECT * FROM to_regclass('"s"."LiteLLM_A"') r, LATERAL pg_partition_ancestors('"s"."LiteLLM_A"') a"#),
     ]);
 }
 

@@ -12,7 +12,7 @@ use std::ptr;
 
 use sqlparser::ast::{
     ArrayElemTypeDef, DataType, Expr, Ident, ObjectName, ObjectNamePart, Query, Select, SetExpr,
-    Statement, TableFactor, Visit, Visitor,
+    Statement, TableAlias, TableFactor, Visit, Visitor,
 };
 
 use crate::error::Position;
@@ -150,6 +150,14 @@ enum Shadowing {
 }
 
 impl Walk<'_> {
+    /// Types in a column definition list: `f(...) AS t(id int, s "T")`.
+    fn alias_types(&mut self, alias: Option<&TableAlias>) {
+        let columns = alias.iter().flat_map(|alias| &alias.columns);
+        for data_type in columns.filter_map(|column| column.data_type.as_ref()) {
+            self.data_type(data_type);
+        }
+    }
+
     /// `TABLE t`, which sqlparser keeps as a name outside the visitor's
     /// reach, possibly inside set operations (walked without recursion, as
     /// a `UNION ALL` chain can be very long).
@@ -279,13 +287,27 @@ impl Visitor for Walk<'_> {
     }
 
     fn pre_visit_table_factor(&mut self, factor: &TableFactor) -> ControlFlow<Self::Break> {
-        if let TableFactor::Table {
-            name,
-            args: Some(_),
-            ..
-        } = factor
-        {
-            self.not_relations.push(name);
+        match factor {
+            TableFactor::Table {
+                name,
+                args: Some(args),
+                alias,
+                ..
+            } => {
+                self.not_relations.push(name);
+                self.function_call(name, &args.args);
+                self.alias_types(alias.as_ref());
+            }
+            TableFactor::Function {
+                name, args, alias, ..
+            } => {
+                self.function_call(name, args);
+                self.alias_types(alias.as_ref());
+            }
+            TableFactor::Table { alias, .. }
+            | TableFactor::Derived { alias, .. }
+            | TableFactor::UNNEST { alias, .. } => self.alias_types(alias.as_ref()),
+            _ => {}
         }
         ControlFlow::Continue(())
     }

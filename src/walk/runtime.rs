@@ -75,16 +75,21 @@ impl Walk<'_> {
     }
 
     pub(super) fn function(&mut self, function: &Function) {
-        let Some(index) = regclass_argument(&function.name) else {
+        if let FunctionArguments::List(list) = &function.args {
+            self.function_call(&function.name, &list.args);
+        }
+    }
+
+    /// A call, in an expression or in FROM, of a function that reads one
+    /// of its arguments as a relation name.
+    pub(super) fn function_call(&mut self, name: &ObjectName, args: &[FunctionArg]) {
+        let Some(index) = regclass_argument(name) else {
             return;
         };
-        let FunctionArguments::List(list) = &function.args else {
+        let Some(index) = index.resolve(args.len()) else {
             return;
         };
-        let Some(index) = index.resolve(list.args.len()) else {
-            return;
-        };
-        if let FunctionArg::Unnamed(FunctionArgExpr::Expr(arg)) = &list.args[index] {
+        if let FunctionArg::Unnamed(FunctionArgExpr::Expr(arg)) = &args[index] {
             self.regclass_literal(arg);
         }
     }

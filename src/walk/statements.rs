@@ -4,8 +4,9 @@
 
 use sqlparser::ast::{
     AlterColumnOperation, AlterTableOperation, ColumnDef, ColumnOption, CommentObject, CopySource,
-    CreateTableLikeKind, DataType, FromTable, GrantObjects, ObjectName, ObjectNamePart, ObjectType,
-    SequenceOptions, Statement, TableConstraint, TableFactor, TableObject,
+    CreateTableLikeKind, DataType, FromTable, FunctionReturnType, GrantObjects, ObjectName,
+    ObjectNamePart, ObjectType, SequenceOptions, Statement, TableConstraint, TableFactor,
+    TableObject,
 };
 
 use super::{Shadowing, Walk};
@@ -95,6 +96,16 @@ impl Walk<'_> {
             Statement::DropTrigger(drop) => {
                 if let Some(name) = &drop.table_name {
                     self.relation(name, Shadowing::Never);
+                }
+            }
+            Statement::CreateFunction(function) => {
+                let args = function.args.iter().flatten();
+                args.for_each(|arg| self.data_type(&arg.data_type));
+                if let Some(
+                    FunctionReturnType::DataType(data_type) | FunctionReturnType::SetOf(data_type),
+                ) = &function.return_type
+                {
+                    self.data_type(data_type);
                 }
             }
             Statement::CreateType { name, .. } => self.type_name(name),
