@@ -3,9 +3,10 @@
 //!
 //! Layout: a set-associative table. The hash of a text picks one set of up
 //! to [`WAYS`] entries, and each set has its own lock, so threads looking up
-//! different texts rarely meet. A lookup takes the read lock of one set,
-//! compares at most a few stored hashes, then the text itself; a hit
-//! allocates nothing.
+//! different texts rarely meet. A lookup hashes the text (a sample of it,
+//! past 256 bytes, so the cost does not grow with the length), takes the
+//! read lock of one set, compares at most eight stored hashes, then the
+//! text itself; a hit allocates nothing.
 //!
 //! Eviction: CLOCK, or second chance, within the set. A hit marks its entry
 //! as used (a store only when the mark is not already there, so hot entries
@@ -329,11 +330,33 @@ impl Input {
     }
 }
 
-/// A fast hash of SQL text: four lanes of folded 64x64-bit multiplies over
-/// 64-byte blocks, so the lanes run in parallel. Its quality only decides
-/// how evenly texts spread over sets, never a result: every hit is checked
-/// against the text itself.
-fn hash(bytes: &[u8], seed: u64) -> u64 {
+/// Texts up to this long are hashed whole; longer ones are sampled.
+const HASHED_WHOLE: usize = 256;
+
+/// The hash that picks a text's set. It reads the length and, of a long
+/// text, its first and last 64 bytes and sixteen 8-byte words spread evenly
+/// between, so that a lookup costs the same for any length. Texts that
+/// agree on all of that share a set, which costs hits only when more than
+/// eight of them are in use at once; it never changes a result, as every
+/// hit is checked against the whole text.
+fn hash(text: &[u8], seed: u64) -> u64 {
+    if text.len() <= HASHED_WHOLE {
+        return hash_whole(text, seed);
+    }
+    let mut sample = [0; HASHED_WHOLE];
+    let (middle, tail) = (text.len() - 128, text.len() - 64);
+    sample[..64].copy_from_slice(&text[..64]);
+    for (i, word) in sample[64..192].chunks_exact_mut(8).enumerate() {
+        let at = 64 + i * (middle - 8) / 15;
+        word.copy_from_slice(&text[at..at + 8]);
+    }
+    sample[192..].copy_from_slice(&text[tail..]);
+    hash_whole(&sample, seed ^ text.len() as u64)
+}
+
+/// Four lanes of folded 64x64-bit multiplies over 64-byte blocks, so the
+/// lanes run in parallel.
+fn hash_whole(bytes: &[u8], seed: u64) -> u64 {
     const KEYS: [u64; 4] = [
         0x243f_6a88_85a3_08d3,
         0x1319_8a2e_0370_7344,
@@ -459,5 +482,26 @@ mod tests {
         }
         assert_ne!(hash(b"a", 7), hash(b"a\0", 7));
         assert_ne!(hash(text.as_bytes(), 8), base);
+    }
+
+    #[test]
+    fn long_texts_are_sampled_at_both_ends_and_between() {
+        let text = include_str!("../examples/auth_query.sql").as_bytes();
+        let base = hash(text, 7);
+        let middle = text.len() - 128;
+        let sampled = [
+            0,
+            63,
+            64,
+            64 + 7 * (middle - 8) / 15,
+            text.len() - 65,
+            text.len() - 1,
+        ];
+        for at in sampled {
+            let mut changed = text.to_vec();
+            changed[at] ^= 1;
+            assert_ne!(hash(&changed, 7), base, "byte {at}");
+        }
+        assert_ne!(hash(&text[..text.len() - 1], 7), base);
     }
 }
