@@ -143,20 +143,29 @@ impl NameMatcher {
 }
 
 /// Glob matching with `*` and `?`, backtracking only to the last `*`, so it
-/// runs in O(pattern * name) at worst and never recurses.
+/// runs in O(pattern * name) at worst and never recurses. ASCII text, the
+/// usual case, is matched byte by byte without allocating.
 fn glob_matches(pattern: &str, name: &str) -> bool {
+    if pattern.is_ascii() && name.is_ascii() {
+        return glob(pattern.as_bytes(), name.as_bytes());
+    }
     let pattern: Vec<char> = pattern.chars().collect();
     let name: Vec<char> = name.chars().collect();
+    glob(&pattern, &name)
+}
+
+fn glob<T: Copy + PartialEq + From<u8>>(pattern: &[T], name: &[T]) -> bool {
+    let (star, one) = (T::from(b'*'), T::from(b'?'));
     let (mut p, mut n) = (0, 0);
     let mut last_star: Option<(usize, usize)> = None;
 
     while n < name.len() {
         match pattern.get(p) {
-            Some('*') => {
+            Some(&c) if c == star => {
                 last_star = Some((p, n));
                 p += 1;
             }
-            Some(&c) if c == '?' || c == name[n] => {
+            Some(&c) if c == one || c == name[n] => {
                 p += 1;
                 n += 1;
             }
@@ -170,7 +179,7 @@ fn glob_matches(pattern: &str, name: &str) -> bool {
             },
         }
     }
-    pattern[p..].iter().all(|&c| c == '*')
+    pattern[p..].iter().all(|&c| c == star)
 }
 
 #[cfg(test)]
