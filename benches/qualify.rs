@@ -97,7 +97,9 @@ fn scaling(c: &mut Criterion) {
 
 /// Cache hits from one thread, and from two at once on a shared qualifier:
 /// the time is per hit in each thread. `2_distinct` looks up two texts
-/// that live in different sets.
+/// that live apart; `1_scan` and `2_scan` run a scan that shares nothing,
+/// to tell what two threads cost on this machine from what they cost each
+/// other.
 fn threads(c: &mut Criterion) {
     let mut group = c.benchmark_group("threads");
     let qualifier = Arc::new(Qualifier::new(schema()));
@@ -105,32 +107,47 @@ fn threads(c: &mut Criterion) {
     for sql in [AUTH_QUERY, other.as_str()] {
         qualifier.qualify_shared(sql).unwrap();
     }
+    let hit = |sql: &str| {
+        black_box(qualifier.qualify_shared(black_box(sql)).unwrap());
+    };
     let cases = [
         ("1", vec![AUTH_QUERY]),
         ("2", vec![AUTH_QUERY, AUTH_QUERY]),
         ("2_distinct", vec![AUTH_QUERY, other.as_str()]),
     ];
-    for (name, texts) in cases {
+    for (name, texts) in &cases {
+        group.bench_function(*name, |b| {
+            b.iter_custom(|iters| in_parallel(texts, iters, hit))
+        });
+    }
+    let finder = memchr::memmem::Finder::new("LiteLLM_");
+    let no_match = AUTH_QUERY.replace("LiteLLM_", "Other_");
+    let scan = |sql: &str| {
+        black_box(finder.find(black_box(sql.as_bytes())));
+    };
+    for (name, copies) in [("1_scan", 1), ("2_scan", 2)] {
+        let texts = vec![no_match.as_str(); copies];
         group.bench_function(name, |b| {
-            b.iter_custom(|iters| hits_in_parallel(&qualifier, &texts, iters))
+            b.iter_custom(|iters| in_parallel(&texts, iters, scan))
         });
     }
     group.finish();
 }
 
-/// Each thread looks its text up `iters` times; the slowest thread's time.
-fn hits_in_parallel(qualifier: &Qualifier, texts: &[&str], iters: u64) -> Duration {
+/// One thread per text, each running `work` on it `iters` times; the
+/// slowest thread's time.
+fn in_parallel(texts: &[&str], iters: u64, work: impl Fn(&str) + Sync) -> Duration {
     let start = Barrier::new(texts.len());
+    let (start, work) = (&start, &work);
     thread::scope(|scope| {
         let runs: Vec<_> = texts
             .iter()
             .map(|&sql| {
-                let start = &start;
                 scope.spawn(move || {
                     start.wait();
                     let began = Instant::now();
                     for _ in 0..iters {
-                        black_box(qualifier.qualify_shared(black_box(sql)).unwrap());
+                        work(sql);
                     }
                     began.elapsed()
                 })
