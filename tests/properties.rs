@@ -101,6 +101,8 @@ const GAPS: &[&str] = &[
     " /* FROM \"LiteLLM_A\" */ ",
     " -- JOIN \"LiteLLM_Bee\" x\n",
     " /* outer /* \"LiteLLM_A\" */ still */ ",
+    "\r\n",
+    " /* 𝄞 é */ ",
 ];
 
 /// Schemas to qualify with, several of which need quoting or escaping.
@@ -164,7 +166,8 @@ enum CteBody {
 
 #[derive(Clone, Debug)]
 struct Select {
-    gap: &'static str,
+    /// After SELECT and after FROM.
+    gaps: (&'static str, &'static str),
     distinct: bool,
     items: Vec<Item>,
     from: Vec<From>,
@@ -415,14 +418,14 @@ fn from(sub: &Sub) -> BoxedStrategy<From> {
 
 fn select_clause(sub: &Sub) -> BoxedStrategy<Select> {
     (
-        select(GAPS),
+        (select(GAPS), select(GAPS)),
         any::<bool>(),
         proptest::collection::vec(item(sub), 1..3),
         proptest::collection::vec(from(sub), 0..3),
         proptest::option::of(expr(sub)),
     )
-        .prop_map(|(gap, distinct, items, from, filter)| Select {
-            gap,
+        .prop_map(|(gaps, distinct, items, from, filter)| Select {
+            gaps,
             distinct,
             items,
             from,
@@ -862,7 +865,7 @@ impl Model {
 
     fn select(&mut self, select: &Select) {
         self.push("SELECT");
-        self.push(select.gap);
+        self.push(select.gaps.0);
         if select.distinct {
             self.push("DISTINCT ");
         }
@@ -873,7 +876,12 @@ impl Model {
             self.item(item);
         }
         for (i, from) in select.from.iter().enumerate() {
-            self.push(if i == 0 { " FROM " } else { ", " });
+            if i == 0 {
+                self.push(" FROM");
+                self.push(select.gaps.1);
+            } else {
+                self.push(", ");
+            }
             self.from(from);
         }
         if let Some(filter) = &select.filter {
