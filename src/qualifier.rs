@@ -494,8 +494,12 @@ impl QualifierBuilder {
     /// most `entries` times 16 KiB of text (about 2 KB per entry for a
     /// typical query). When it is full, a new text replaces one that was
     /// not used since the last replacement near it (CLOCK eviction over
-    /// sets of eight). The cache is shared by every thread that uses the
-    /// qualifier; a clone of the qualifier starts with an empty one.
+    /// sets of eight). A text's set is chosen from its length and a sample
+    /// of its bytes, so long texts of one length that differ only in a few
+    /// bytes (`LIMIT 10`, `LIMIT 20`) share a set: more than eight of them
+    /// in use at once evict one another. The cache is shared by every
+    /// thread that uses the qualifier; a clone of the qualifier starts with
+    /// an empty one.
     pub fn cache_capacity(mut self, entries: usize) -> QualifierBuilder {
         self.cache_capacity = entries;
         self

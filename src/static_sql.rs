@@ -23,11 +23,12 @@ impl QualifierId {
 /// A `'static` SQL text whose rewrite is remembered where it is declared,
 /// so each later use costs one atomic load and a comparison.
 ///
-/// Most code reaches it through [`qualify_static!`], which declares one
-/// per call site. The result is bound to the first qualifier that succeeds
-/// with it; any other qualifier still gets its own exact result, through
-/// [`Qualifier::qualify`] (and so through that qualifier's cache). Errors
-/// are not remembered: a text that fails is parsed again on the next use.
+/// Most code reaches it through [`qualify_static!`](crate::qualify_static),
+/// which declares one per call site. The result is bound to the first
+/// qualifier that succeeds with it; any other qualifier still gets its own
+/// exact result, through [`Qualifier::qualify`] (and so through that
+/// qualifier's cache). Errors are not remembered: a text that fails is
+/// parsed again on the next use.
 ///
 /// ```
 /// use pgqualify::{Qualifier, Schema, StaticSql};
