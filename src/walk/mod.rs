@@ -81,15 +81,7 @@ pub(crate) fn sites(
     matcher: &NameMatcher,
     options: Options,
 ) -> Vec<Site> {
-    let mut walk = Walk {
-        matcher,
-        options,
-        scopes: Vec::new(),
-        bodies: Vec::new(),
-        targets: Vec::new(),
-        not_relations: Vec::new(),
-        sites: Vec::new(),
-    };
+    let mut walk = Walk::new(matcher, options);
     for statement in statements {
         let ControlFlow::Continue(()) = statement.visit(&mut walk);
     }
@@ -98,15 +90,7 @@ pub(crate) fn sites(
 
 /// Sites for relation names found outside the parser (see `maintenance`).
 pub(crate) fn name_sites(names: &[Ident], matcher: &NameMatcher) -> Vec<Site> {
-    let mut walk = Walk {
-        matcher,
-        options: Options::default(),
-        scopes: Vec::new(),
-        bodies: Vec::new(),
-        targets: Vec::new(),
-        not_relations: Vec::new(),
-        sites: Vec::new(),
-    };
+    let mut walk = Walk::new(matcher, Options::default());
     names
         .iter()
         .for_each(|name| walk.relation_ident(name, Shadowing::Never));
@@ -149,7 +133,19 @@ enum Shadowing {
     Never,
 }
 
-impl Walk<'_> {
+impl<'m> Walk<'m> {
+    fn new(matcher: &'m NameMatcher, options: Options) -> Walk<'m> {
+        Walk {
+            matcher,
+            options,
+            scopes: Vec::new(),
+            bodies: Vec::new(),
+            targets: Vec::new(),
+            not_relations: Vec::new(),
+            sites: Vec::new(),
+        }
+    }
+
     /// Types in a column definition list: `f(...) AS t(id int, s "T")`.
     fn alias_types(&mut self, alias: Option<&TableAlias>) {
         let columns = alias.iter().flat_map(|alias| &alias.columns);
