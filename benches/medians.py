@@ -66,6 +66,9 @@ def main():
         if " / " in line and "interleaved" in line:
             name, _, rest = line.partition(": ")
             rows.append((f"{name} (paired)", rest.split(" (")[0], ""))
+        elif line.startswith("cache hits per thread"):
+            name, _, rest = line.partition(": ")
+            rows.append((f"{name} (paired)", rest.split(" (")[0], ""))
         elif line.startswith(("rewritten:", "unchanged:", "one cold rewrite")):
             name, _, rest = line.partition(": ")
             rows.append((f"cache memory, {name}", rest, ""))

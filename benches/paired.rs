@@ -5,6 +5,8 @@
 //! `cargo bench --bench paired`
 
 use std::hint::black_box;
+use std::sync::Barrier;
+use std::thread;
 use std::time::{Duration, Instant};
 
 use pgqualify::{Qualifier, Schema, SyntaxCheck};
@@ -59,6 +61,58 @@ fn main() {
         pair((&parse, 1), (&hit, 1000)),
     );
     report("no_match / memmem_scan", pair((&skip, 1000), (&scan, 1000)));
+    threads(&cached);
+}
+
+/// Cache hits per thread from one thread, two on one text and two on two
+/// texts, the three taking turns round by round.
+fn threads(cached: &Qualifier) {
+    let other = format!("/* other */ {AUTH_QUERY}");
+    cached.qualify_shared(&other).unwrap();
+    let cases: [&[&str]; 3] = [
+        &[AUTH_QUERY],
+        &[AUTH_QUERY, AUTH_QUERY],
+        &[AUTH_QUERY, &other],
+    ];
+    let mut times = [Vec::new(), Vec::new(), Vec::new()];
+    for _ in 0..SAMPLES / 10 {
+        for (texts, times) in cases.iter().zip(&mut times) {
+            times.push(hits_in_parallel(cached, texts));
+        }
+    }
+    let [one, same, distinct] = times.map(median);
+    println!(
+        "cache hits per thread: 1 thread {one:?}; 2 threads, one text {same:?}; \
+         2 threads, two texts {distinct:?} (medians of {} interleaved samples)",
+        SAMPLES / 10
+    );
+}
+
+/// One thread per text, each timing 10 000 hits; the slowest thread's time
+/// per hit.
+fn hits_in_parallel(qualifier: &Qualifier, texts: &[&str]) -> Duration {
+    const HITS: u32 = 10_000;
+    let start = Barrier::new(texts.len());
+    let start = &start;
+    thread::scope(|scope| {
+        let runs: Vec<_> = texts
+            .iter()
+            .map(|&sql| {
+                scope.spawn(move || {
+                    start.wait();
+                    let began = Instant::now();
+                    for _ in 0..HITS {
+                        black_box(qualifier.qualify_shared(black_box(sql)).unwrap());
+                    }
+                    began.elapsed() / HITS
+                })
+            })
+            .collect();
+        runs.into_iter()
+            .map(|run| run.join().unwrap())
+            .max()
+            .unwrap()
+    })
 }
 
 /// Medians of the time per call of `a` and of `b`, each sample timing a
