@@ -18,6 +18,8 @@
 //! so with one every text is parsed. Calls of `current_schema` are found the
 //! same way, by their name without regard to case.
 
+use std::fmt;
+
 use memchr::memmem;
 
 /// Which SQL texts a qualifier parses, and so checks for syntax.
@@ -46,7 +48,7 @@ pub(crate) struct Prescan {
     needles: Option<Box<[Needle]>>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 enum Needle {
     /// Looked for as written (boxed: a finder is some 300 bytes).
     Exact(Box<memmem::Finder<'static>>),
@@ -111,6 +113,18 @@ impl Needle {
             Needle::Exact(finder) => finder.find(sql).is_some(),
             Needle::Folded(lower) => contains_folded(sql, lower),
         }
+    }
+}
+
+impl fmt::Debug for Needle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (kind, text) = match self {
+            Needle::Exact(finder) => ("Exact", finder.needle()),
+            Needle::Folded(lower) => ("Folded", &lower[..]),
+        };
+        f.debug_tuple(kind)
+            .field(&String::from_utf8_lossy(text))
+            .finish()
     }
 }
 
