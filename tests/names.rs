@@ -2,26 +2,13 @@
 //! names a Prisma schema declares, pinned `current_schema()`, and relation
 //! names bound as parameters. One line per case.
 
-use std::borrow::Cow;
+#[path = "support/check.rs"]
+mod support;
+use support::check;
 
 use pgqualify::{PrismaSchema, Qualifier, Schema};
 
 const FIXTURE: &str = include_str!("fixtures/schema.prisma");
-
-#[track_caller]
-fn check(qualifier: &Qualifier, cases: &[(&str, &str)]) {
-    for (input, expected) in cases {
-        let output = qualifier
-            .qualify(input)
-            .unwrap_or_else(|e| panic!("{input}\n{e:?}"));
-        assert_eq!(output, *expected, "input: {input}");
-        let again = qualifier.qualify(&output).unwrap();
-        assert!(
-            matches!(again, Cow::Borrowed(_)),
-            "not idempotent: {input}\n{again}"
-        );
-    }
-}
 
 fn schema() -> Schema {
     Schema::new("s").unwrap()

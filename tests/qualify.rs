@@ -3,29 +3,14 @@
 
 use std::borrow::Cow;
 
+#[path = "support/check.rs"]
+mod support;
+use support::check;
+
 use pgqualify::{Qualifier, Schema, Unparsable};
 
 fn qualifier() -> Qualifier {
     Qualifier::new(Schema::new("s").unwrap())
-}
-
-/// Checks every case, then that each expected text is a fixed point.
-#[track_caller]
-fn check(qualifier: &Qualifier, cases: &[(&str, &str)]) {
-    for (input, expected) in cases {
-        let output = qualifier
-            .qualify(input)
-            .unwrap_or_else(|e| panic!("{input}\n{e:?}"));
-        assert_eq!(output, *expected, "input: {input}");
-        let again = qualifier.qualify(&output).unwrap();
-        assert!(
-            matches!(again, Cow::Borrowed(_)),
-            "not idempotent: {input}\n{again}"
-        );
-        if input == expected {
-            assert!(matches!(output, Cow::Borrowed(_)), "allocated for: {input}");
-        }
-    }
 }
 
 #[test]

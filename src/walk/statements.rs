@@ -141,24 +141,10 @@ impl Walk<'_> {
                     | CreateTableLikeKind::Plain(like)) = like;
                     self.relation(&like.name, Shadowing::Never);
                 }
-                for parent in create.inherits.iter().flatten() {
-                    self.relation(parent, Shadowing::Never);
-                }
-                create.columns.iter().for_each(|c| self.column(c));
-                create
-                    .constraints
-                    .iter()
-                    .for_each(|c| self.foreign_key_of_constraint(c));
+                self.table_elements(&create.inherits, &create.columns, &create.constraints);
             }
             Statement::CreateForeignTable(create) => {
-                for parent in create.inherits.iter().flatten() {
-                    self.relation(parent, Shadowing::Never);
-                }
-                create.columns.iter().for_each(|c| self.column(c));
-                create
-                    .constraints
-                    .iter()
-                    .for_each(|c| self.foreign_key_of_constraint(c));
+                self.table_elements(&create.inherits, &create.columns, &create.constraints);
             }
             Statement::AlterTable(alter) => {
                 for operation in &alter.operations {
@@ -200,6 +186,23 @@ impl Walk<'_> {
                 .iter()
                 .for_each(|name| self.relation(name, Shadowing::Never));
         }
+    }
+
+    /// What a table definition refers to: its parents, and the types and
+    /// referenced tables of its columns and constraints.
+    fn table_elements(
+        &mut self,
+        inherits: &Option<Vec<ObjectName>>,
+        columns: &[ColumnDef],
+        constraints: &[TableConstraint],
+    ) {
+        for parent in inherits.iter().flatten() {
+            self.relation(parent, Shadowing::Never);
+        }
+        columns.iter().for_each(|c| self.column(c));
+        constraints
+            .iter()
+            .for_each(|c| self.foreign_key_of_constraint(c));
     }
 
     /// `table.column`: the table is the first of two parts.
