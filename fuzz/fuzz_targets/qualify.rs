@@ -26,8 +26,16 @@ use insertions::{only_insertions, prefix_forms};
 
 /// Schemas that need quoting, escaping in literals, or that collide with a
 /// dollar-quote delimiter or a table name.
-const SCHEMAS: [&str; 8] =
-    ["s", "My Schema", "a\"b", "it's", "back\\slash", "x$$y", "Ünï", "LiteLLM_A"];
+const SCHEMAS: [&str; 8] = [
+    "s",
+    "My Schema",
+    "a\"b",
+    "it's",
+    "back\\slash",
+    "x$$y",
+    "Ünï",
+    "LiteLLM_A",
+];
 
 fuzz_target!(|data: &[u8]| {
     let Some((&options, sql)) = data.split_first() else {
