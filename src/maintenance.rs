@@ -83,29 +83,33 @@ impl<'t> Cursor<'t> {
     /// A possibly qualified name: its identifier when it has one part,
     /// nothing when it is qualified.
     fn name(&mut self, names: &mut Vec<Ident>) -> Option<()> {
-        let Some(Token::Word(word)) = self.peek() else {
-            return None;
-        };
-        let span = self.tokens[self.at].span;
-        let first = Ident {
-            value: word.value.clone(),
-            quote_style: word.quote_style,
-            span,
-        };
-        self.at += 1;
-        let mut parts = 1;
-        while self.peek() == Some(&Token::Period) {
-            self.at += 1;
-            let Some(Token::Word(_)) = self.peek() else {
-                return None;
-            };
-            self.at += 1;
-            parts += 1;
-        }
-        if parts == 1 {
-            names.push(first);
+        let mut parts = self.dotted()?;
+        if parts.len() == 1 {
+            names.append(&mut parts);
         }
         Some(())
+    }
+
+    /// The parts of a dotted name.
+    fn dotted(&mut self) -> Option<Vec<Ident>> {
+        let mut parts = Vec::new();
+        loop {
+            let Some(Token::Word(word)) = self.peek() else {
+                return None;
+            };
+            let span = self.tokens[self.at].span;
+            let value = word.value.clone();
+            parts.push(Ident {
+                value,
+                quote_style: word.quote_style,
+                span,
+            });
+            self.at += 1;
+            if self.peek() != Some(&Token::Period) {
+                return Some(parts);
+            }
+            self.at += 1;
+        }
     }
 
     /// `CLUSTER [VERBOSE | (options)] name [USING index]`
@@ -167,7 +171,7 @@ impl<'t> Cursor<'t> {
 
     /// `ALTER {TABLE | SEQUENCE | VIEW | MATERIALIZED VIEW | INDEX}
     /// [IF EXISTS] [ONLY] name SET SCHEMA schema`, and `ALTER SEQUENCE name`
-    /// with options that name no other relation (no `OWNED BY`).
+    /// with options, of which only `OWNED BY table.column` names a relation.
     fn alter(&mut self) -> Option<Vec<Ident>> {
         let sequence = match self.keyword()? {
             Keyword::SEQUENCE => true,
@@ -185,11 +189,33 @@ impl<'t> Cursor<'t> {
             self.name(&mut Vec::new())?;
             return self.done().then_some(names);
         }
-        let names_another = |t: &&TokenWithSpan| match &t.token {
-            Token::Word(w) => w.quote_style.is_none() && w.keyword == Keyword::OWNED,
-            _ => false,
-        };
-        let rest = &self.tokens[self.at..];
-        (sequence && !rest.iter().any(names_another)).then_some(names)
+        if !sequence {
+            return None;
+        }
+        while !self.done() {
+            if self.eat(Keyword::OWNED) {
+                self.eat(Keyword::BY).then_some(())?;
+                self.owner(&mut names)?;
+            } else {
+                self.at += 1;
+            }
+        }
+        Some(names)
+    }
+
+    /// `table.column` or `schema.table.column` (the table is a relation
+    /// name), or `NONE`.
+    fn owner(&mut self, names: &mut Vec<Ident>) -> Option<()> {
+        if self.eat(Keyword::NONE) {
+            return Some(());
+        }
+        let mut parts = self.dotted()?;
+        match parts.len() {
+            2 => names.push(parts.swap_remove(0)),
+            3 => {}
+            // A column without its table: PostgreSQL refuses it anyway.
+            _ => return None,
+        }
+        Some(())
     }
 }
