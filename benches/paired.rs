@@ -5,9 +5,11 @@
 //! `cargo bench --bench paired`
 
 use std::hint::black_box;
-use std::sync::Barrier;
-use std::thread;
 use std::time::{Duration, Instant};
+
+#[path = "support/parallel.rs"]
+mod parallel;
+use parallel::in_parallel;
 
 use pgqualify::{Qualifier, Schema, SyntaxCheck};
 use sqlparser::dialect::PostgreSqlDialect;
@@ -92,27 +94,10 @@ fn threads(cached: &Qualifier) {
 /// per hit.
 fn hits_in_parallel(qualifier: &Qualifier, texts: &[&str]) -> Duration {
     const HITS: u32 = 10_000;
-    let start = Barrier::new(texts.len());
-    let start = &start;
-    thread::scope(|scope| {
-        let runs: Vec<_> = texts
-            .iter()
-            .map(|&sql| {
-                scope.spawn(move || {
-                    start.wait();
-                    let began = Instant::now();
-                    for _ in 0..HITS {
-                        black_box(qualifier.qualify_shared(black_box(sql)).unwrap());
-                    }
-                    began.elapsed() / HITS
-                })
-            })
-            .collect();
-        runs.into_iter()
-            .map(|run| run.join().unwrap())
-            .max()
-            .unwrap()
-    })
+    let hit = |sql: &str| {
+        black_box(qualifier.qualify_shared(black_box(sql)).unwrap());
+    };
+    in_parallel(texts, u64::from(HITS), hit) / HITS
 }
 
 /// Medians of the time per call of `a` and of `b`, each sample timing a

@@ -5,9 +5,12 @@
 //! read it. Runs are kept short (30 samples, 3 s each) for noisy machines.
 
 use std::hint::black_box;
-use std::sync::{Arc, Barrier};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
+
+#[path = "support/parallel.rs"]
+mod parallel;
+use parallel::in_parallel;
 
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throughput};
 use pgqualify::{qualify_static, Qualifier, Schema, SyntaxCheck};
@@ -138,32 +141,6 @@ fn threads(c: &mut Criterion) {
         });
     }
     group.finish();
-}
-
-/// One thread per text, each running `work` on it `iters` times; the
-/// slowest thread's time.
-fn in_parallel(texts: &[&str], iters: u64, work: impl Fn(&str) + Sync) -> Duration {
-    let start = Barrier::new(texts.len());
-    let (start, work) = (&start, &work);
-    thread::scope(|scope| {
-        let runs: Vec<_> = texts
-            .iter()
-            .map(|&sql| {
-                scope.spawn(move || {
-                    start.wait();
-                    let began = Instant::now();
-                    for _ in 0..iters {
-                        work(sql);
-                    }
-                    began.elapsed()
-                })
-            })
-            .collect();
-        runs.into_iter()
-            .map(|run| run.join().unwrap())
-            .max()
-            .unwrap()
-    })
 }
 
 fn settings() -> Criterion {
