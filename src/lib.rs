@@ -72,12 +72,34 @@
 //! references, `FOR UPDATE OF`, index and constraint names, `RENAME TO`
 //! targets, string data and comments.
 //!
+//! # Beyond `LiteLLM_*`
+//!
+//! Views and enum types resolve through `search_path` too: name them with
+//! [`QualifierBuilder::relations`] and [`QualifierBuilder::types`], or let a
+//! Prisma schema name them ([`PrismaSchema`],
+//! [`QualifierBuilder::prisma_schema`]). [`QualifierBuilder::pin_current_schema`]
+//! replaces `current_schema()` by its value under the schema, and
+//! [`Qualifier::qualify_regclass_text`] qualifies a relation name bound as a
+//! parameter.
+//!
 //! # Scope of this crate
 //!
 //! Matching is syntactic: no catalog is consulted. The README lists the
 //! statements the parser cannot read; by default they are an error with a
 //! line and column ([`Unparsable`] chooses otherwise).
 
+// One concern per module:
+// - schema:      the schema name, and where it comes from
+// - pattern:     which names match, and with which schema
+// - prisma:      names read from a Prisma schema
+// - parse:       text to statements, with positions on every error
+// - maintenance: the few statements sqlparser does not parse
+// - walk:        the statements' names to qualify, with CTE scoping
+// - literal:     names inside string literals read as `regclass`
+// - edit, splice: sites to text edits, checked against the source
+// - qualifier:   settings and the rewrite
+// - cache, prescan, static_sql: the fast paths
+// - error:       the error type
 mod cache;
 mod edit;
 mod error;
