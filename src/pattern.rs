@@ -25,11 +25,16 @@ impl Pattern {
                 reason: "empty",
             });
         }
+        Ok(Pattern::checked(text))
+    }
+
+    /// A pattern known not to be empty, such as the default.
+    pub(crate) fn checked(text: &str) -> Pattern {
         let has_literal = text.chars().any(|c| c != '*' && c != '?');
-        Ok(Pattern {
+        Pattern {
             text: text.to_owned(),
             has_literal,
-        })
+        }
     }
 
     pub(crate) fn matches(&self, name: &str) -> bool {

@@ -516,8 +516,7 @@ impl QualifierBuilder {
     /// The qualifier.
     pub fn build(mut self) -> Qualifier {
         if self.matcher.is_empty() {
-            let default = Pattern::new(DEFAULT_PATTERN).expect("the default pattern is not empty");
-            self.matcher.add_pattern(default);
+            self.matcher.add_pattern(Pattern::checked(DEFAULT_PATTERN));
         }
         let prescan = Prescan::new(self.matcher.texts(), self.walk.pin_current_schema);
         Qualifier {
