@@ -196,15 +196,10 @@ impl Qualifier {
     /// with, a text too long, a text that cannot hold a name (under
     /// [`SyntaxCheck::Candidates`]), or a text the cache remembers.
     fn known<'a>(&self, sql: &'a str) -> Result<Option<Qualified<'a>>, Error> {
-        if self.schema.is_none() && self.matcher.schemas().is_empty() {
+        if self.qualifies_nothing() {
             return Ok(Some(Qualified::Unchanged(sql)));
         }
-        if sql.len() > self.max_sql_len {
-            return Err(Error::TooLong {
-                len: sql.len(),
-                limit: self.max_sql_len,
-            });
-        }
+        self.check_len(sql)?;
         let skip = self.syntax_check == SyntaxCheck::Candidates && !self.prescan.may_match(sql);
         if skip {
             return Ok(Some(Qualified::Unchanged(sql)));
@@ -217,20 +212,34 @@ impl Qualifier {
         self.id
     }
 
-    /// The rewrite itself: parse, walk, edit.
-    fn rewrite<'a>(&self, sql: &'a str) -> Result<Cow<'a, str>, Error> {
-        if self.schema.is_none() && self.matcher.schemas().is_empty() {
-            return Ok(Cow::Borrowed(sql));
+    /// Whether there is no schema to qualify with, default or declared.
+    fn qualifies_nothing(&self) -> bool {
+        self.schema.is_none() && self.matcher.schemas().is_empty()
+    }
+
+    fn schemas(&self) -> Schemas<'_> {
+        Schemas {
+            default: self.schema.as_ref(),
+            declared: self.matcher.schemas(),
         }
+    }
+
+    fn check_len(&self, sql: &str) -> Result<(), Error> {
+        if sql.len() > self.max_sql_len {
+            let (len, limit) = (sql.len(), self.max_sql_len);
+            return Err(Error::TooLong { len, limit });
+        }
+        Ok(())
+    }
+
+    /// The rewrite itself: parse, walk, edit. Callers have asked
+    /// [`Qualifier::known`] first.
+    fn rewrite<'a>(&self, sql: &'a str) -> Result<Cow<'a, str>, Error> {
         let sites = self.sites(sql)?;
         if sites.is_empty() {
             return Ok(Cow::Borrowed(sql));
         }
-        let schemas = Schemas {
-            default: self.schema.as_ref(),
-            declared: self.matcher.schemas(),
-        };
-        let edits = edit::edits(sql, &sites, &schemas)?;
+        let edits = edit::edits(sql, &sites, &self.schemas())?;
         Ok(splice::apply(sql, edits))
     }
 
@@ -256,10 +265,7 @@ impl Qualifier {
         let Some((identity, leading)) = unqualified_regclass_name(text) else {
             return Cow::Borrowed(text);
         };
-        let schemas = Schemas {
-            default: self.schema.as_ref(),
-            declared: self.matcher.schemas(),
-        };
+        let schemas = self.schemas();
         let target = self.matcher.regclass(&identity);
         match target.and_then(|target| schemas.get(target)) {
             Some(schema) => {
@@ -289,12 +295,7 @@ impl Qualifier {
     }
 
     fn sites(&self, sql: &str) -> Result<Vec<Site>, Error> {
-        if sql.len() > self.max_sql_len {
-            return Err(Error::TooLong {
-                len: sql.len(),
-                limit: self.max_sql_len,
-            });
-        }
+        self.check_len(sql)?;
         // Parse trees are dropped recursively: give the whole job a stack
         // in proportion to the text, so no input can overflow the caller's.
         let stack = STACK_BASE + sql.len() * STACK_PER_SQL_BYTE;
